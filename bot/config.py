@@ -1,0 +1,112 @@
+"""Settings, read once at start-up from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse KEY=VALUE lines; comments, blank lines and `export` prefixes are ignored."""
+    values: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, IsADirectoryError):
+        return values
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as e:
+        raise ConfigError(f"{key} must be an integer, got {raw!r}") from e
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    db_path: Path
+    corpus_dirs: tuple[Path, ...]
+    articles_dir: Path
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str | None = None
+    telegram_api_base_file_url: str | None = None
+    admin_ids: frozenset[int] = frozenset()
+    rate_limit_per_minute: int = 20
+    max_file_bytes: int = 2_000_000
+    max_question_chars: int = 1000
+    user_hash_key: str | None = field(default=None, repr=False)
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+    workers: int = 0  # 0: one per core
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, root: Path | None = None) -> Settings:
+        """Environment variables win over `.env` in the project root."""
+        base = Path(root or os.environ.get("BOT_HOME") or PACKAGE_ROOT).resolve()
+        merged: dict[str, str] = read_dotenv(base / ".env")
+        merged.update(os.environ if env is None else env)
+
+        def path(value: str) -> Path:
+            p = Path(value).expanduser()
+            return p if p.is_absolute() else base / p
+
+        corpus = [c.strip() for c in merged.get("BOT_CORPUS", "seeds,data/articles").split(",") if c.strip()]
+        admins: set[int] = set()
+        for part in merged.get("ADMIN_IDS", "").replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                admins.add(int(part))
+            except ValueError as e:
+                raise ConfigError(f"ADMIN_IDS must be numeric Telegram user ids, got {part!r}") from e
+        return cls(
+            root=base,
+            db_path=path(merged.get("BOT_DB", "data/bot.db")),
+            corpus_dirs=tuple(path(c) for c in corpus),
+            articles_dir=path(merged.get("BOT_ARTICLES_DIR", "data/articles")),
+            telegram_token=merged.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_api_base_url=merged.get("TELEGRAM_API_BASE_URL") or None,
+            telegram_api_base_file_url=merged.get("TELEGRAM_API_BASE_FILE_URL") or None,
+            admin_ids=frozenset(admins),
+            rate_limit_per_minute=_int(merged, "RATE_LIMIT_PER_MINUTE", 20),
+            max_file_bytes=_int(merged, "MAX_FILE_BYTES", 2_000_000),
+            max_question_chars=_int(merged, "MAX_QUESTION_CHARS", 1000),
+            user_hash_key=merged.get("USER_HASH_KEY") or None,
+            webhook_url=merged.get("WEBHOOK_URL") or None,
+            webhook_listen=merged.get("WEBHOOK_LISTEN", "127.0.0.1"),
+            webhook_port=_int(merged, "WEBHOOK_PORT", 8443),
+            webhook_secret=merged.get("WEBHOOK_SECRET") or None,
+            workers=_int(merged, "BOT_WORKERS", 0),
+            log_level=merged.get("LOG_LEVEL", "INFO").upper(),
+        )
+
+    def relpath(self, path: Path) -> str:
+        """A path as shown to users and in JSON: relative to the project root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()

@@ -1,0 +1,112 @@
+"""Named results shared by the core, the command line and the Telegram layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article as cited to the user."""
+
+    path: str  # relative to the project root
+    title: str
+    publisher: str | None
+    date: str | None  # ISO yyyy-mm-dd
+    place: str | None  # town or city the article is about
+    province: str | None
+    url: str | None = None
+
+    def as_json(self) -> dict[str, str | None]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "publisher": self.publisher,
+            "date": self.date,
+            "place": self.place,
+            "province": self.province,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A passage quoted verbatim, with the character spans of the figures it contains."""
+
+    text: str
+    figures: tuple[tuple[int, int], ...]
+    source: Source
+    score: float
+    passage_id: int
+    label: str | None = None  # the side of a comparison it answers, e.g. "Kinh Môn năm 2020"
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    refused: bool
+    quotes: tuple[Quote, ...] = ()
+    understood: str | None = None  # the question as reinterpreted (diacritics restored), when different
+    notice: str | None = None  # refusal text, or a remark shown above the quotes
+    has_more: bool = False  # further passages exist for "Xem thêm"
+
+    @property
+    def sources(self) -> list[Source]:
+        seen: dict[str, Source] = {}
+        for q in self.quotes:
+            seen.setdefault(q.source.path, q.source)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    path: str
+    reason: str  # Vietnamese, shown to admins
+
+
+@dataclass
+class ReloadReport:
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    articles: int = 0
+    passages: int = 0
+    seconds: float = 0.0
+    segmented_passages: int = 0  # passages that went through pyvi this time
+    problems: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the corpus covers, for /start and for refusals."""
+
+    articles: int
+    passages: int
+    places: tuple[str, ...]  # towns, most articles first
+    provinces: tuple[str, ...]
+    first_date: str | None
+    last_date: str | None
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What ingestion detected in an article (shown after an upload)."""
+
+    source: Source
+    passages: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    questions_24h: int
+    questions_7d: int
+    refusal_rate_7d: float
+    top_questions: list[tuple[str, int]]
+    recent_unanswered: list[tuple[str, str]]  # (question, ISO time)
+    feedback_up: int
+    feedback_down: int

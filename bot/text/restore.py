@@ -1,0 +1,149 @@
+"""Restore diacritics of questions typed without them ("thu nhap binh quan" -> "thu nhập bình quân").
+
+A syllable bigram model counted over the corpus itself (so place names and the domain's phrases
+win), backed by pyvi's general word list and a few question phrases. Viterbi picks, for every
+unaccented syllable, the accented form that best fits its neighbours; syllables the user did
+accent are kept as typed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from bot.text.normalize import clean_unicode, expand_abbreviations, fix_tone_placement, fold
+
+_SYLLABLE = re.compile(r"[^\W\d_]+")
+_WORDISH = re.compile(r"[^\W_]+|[^\w\s]+|\s+|_")
+
+# Phrases of questions that news articles rarely contain.
+_QUESTION_PHRASES = """
+bao nhiêu là bao nhiêu như thế nào ra sao là gì là ai ở đâu khi nào năm nào ngày nào bao giờ
+có phải không được không có bao nhiêu mấy nào những gì tăng bao nhiêu phần trăm đạt bao nhiêu
+cho hỏi xin hỏi muốn biết tăng trưởng thu nhập bình quân đầu người thu ngân sách dân số
+diện tích mật độ dân số tỷ lệ hộ nghèo kế hoạch mục tiêu chỉ tiêu đến năm trước năm giai đoạn
+tầm nhìn so với cùng kỳ nhanh hơn chậm hơn cao hơn thấp hơn bên nào hay là so sánh
+được bao nhiêu tỷ đồng triệu đồng phần trăm chưa làm được chưa đạt đã làm gì làm những gì
+"""
+
+CORPUS_WEIGHT = 4.0  # a corpus bigram counts more than a dictionary one: it is the domain
+
+
+def syllables(text: str) -> list[str]:
+    return [s.casefold() for s in _SYLLABLE.findall(fix_tone_placement(clean_unicode(text)))]
+
+
+def count_ngrams(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
+    """Syllable unigram and bigram counts ("a b") of texts, in the modern tone style."""
+    uni: Counter[str] = Counter()
+    bi: Counter[str] = Counter()
+    for text in texts:
+        for line in re.split(r"[\n.;:!?()\"“”]+", text):
+            syl = syllables(expand_abbreviations(line))
+            uni.update(syl)
+            bi.update(f"{a} {b}" for a, b in zip(syl, syl[1:], strict=False))
+    return uni, bi
+
+
+@lru_cache(maxsize=1)
+def lexicon_counts() -> tuple[Counter[str], Counter[str]]:
+    """pyvi's word list and our question phrases, each entry counted once."""
+    lines: list[str] = []
+    try:
+        import pyvi
+
+        words = Path(pyvi.__file__).with_name("models") / "words.txt"
+        lines = words.read_text(encoding="utf-8").splitlines()
+    except (ImportError, OSError):
+        pass
+    return count_ngrams([*lines, *_QUESTION_PHRASES.split("\n")])
+
+
+@dataclass
+class DiacriticModel:
+    unigrams: Counter[str] = field(default_factory=Counter)
+    bigrams: Counter[str] = field(default_factory=Counter)
+    _candidates: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _total: float = 0.0
+
+    @classmethod
+    def from_counts(cls, unigrams: Counter[str], bigrams: Counter[str]) -> DiacriticModel:
+        lex_uni, lex_bi = lexicon_counts()
+        uni: Counter[str] = Counter({k: v * CORPUS_WEIGHT for k, v in unigrams.items()})
+        bi: Counter[str] = Counter({k: v * CORPUS_WEIGHT for k, v in bigrams.items()})
+        uni.update(lex_uni)
+        bi.update(lex_bi)
+        model = cls(uni, bi)
+        model._index()
+        return model
+
+    def _index(self) -> None:
+        cands: dict[str, list[str]] = {}
+        for syl in self.unigrams:
+            cands.setdefault(fold(syl), []).append(syl)
+        for key, forms in cands.items():
+            forms.sort(key=lambda f: -self.unigrams[f])
+            cands[key] = forms[:8]
+        self._candidates = cands
+        self._total = float(sum(self.unigrams.values())) or 1.0
+
+    def _logp(self, prev: str | None, cur: str) -> float:
+        p_uni = (self.unigrams.get(cur, 0) + 0.1) / self._total
+        if prev is None:
+            return math.log(p_uni)
+        c_prev = self.unigrams.get(prev, 0)
+        c_bi = self.bigrams.get(f"{prev} {cur}", 0)
+        p_bi = c_bi / c_prev if c_prev else 0.0
+        return math.log(0.8 * p_bi + 0.2 * p_uni)
+
+    def _options(self, word: str) -> list[str]:
+        low = word.casefold()
+        if not low.isascii():
+            return [fix_tone_placement(low)]
+        forms = list(self._candidates.get(low, []))
+        if low not in forms:
+            forms.append(low)
+        return forms
+
+    def _viterbi(self, words: list[str]) -> list[str]:
+        options = [self._options(w) for w in words]
+        best: dict[str, tuple[float, list[str]]] = {o: (self._logp(None, o), [o]) for o in options[0]}
+        for opts in options[1:]:
+            nxt: dict[str, tuple[float, list[str]]] = {}
+            for o in opts:
+                score, path = max(
+                    ((s + self._logp(prev, o), p) for prev, (s, p) in best.items()), key=lambda t: t[0]
+                )
+                nxt[o] = (score, [*path, o])
+            best = nxt
+        return max(best.values(), key=lambda t: t[0])[1]
+
+    def restore(self, text: str) -> str:
+        """The text with diacritics put back on unaccented syllables; all else as typed."""
+        pieces = _WORDISH.findall(clean_unicode(text))
+        runs: list[list[int]] = [[]]
+        for i, piece in enumerate(pieces):
+            if _SYLLABLE.fullmatch(piece):
+                runs[-1].append(i)
+            elif not piece.isspace():
+                runs.append([])
+        out = list(pieces)
+        for run in runs:
+            if not run or all(not pieces[i].isascii() for i in run):
+                continue
+            chosen = self._viterbi([pieces[i] for i in run])
+            for i, form in zip(run, chosen, strict=True):
+                typed = pieces[i]
+                if not typed.isascii() or fold(form) != typed.casefold():
+                    continue
+                if typed.isupper() and len(typed) > 1:
+                    form = form.upper()
+                elif typed[:1].isupper():
+                    form = form[:1].upper() + form[1:]
+                out[i] = form
+        return "".join(out)
