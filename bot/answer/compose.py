@@ -1,0 +1,123 @@
+"""From ranked passages to an Answer: the best quote per side, a supporting quote when it adds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.models import Answer, Coverage, Quote, Source
+from bot.search.query import ParsedQuestion
+from bot.search.retriever import MIN_COVERAGE, ArticleRec, Hit, SideResult
+from bot.text.figures import find_figures
+
+MAX_QUOTE_CHARS = 900  # one quote, context included
+TARGET_CHARS = 1000  # the whole answer, so it fits a phone screen
+PAGE = 3  # passages per "Xem thêm" page
+
+
+def source_of(a: ArticleRec) -> Source:
+    return Source(a.path, a.title, a.publisher, a.date, a.place, a.province, a.url)
+
+
+def quote_of(hit: Hit, article: ArticleRec, label: str | None = None) -> Quote:
+    text = " ".join(x for x in (hit.text.before, hit.text.text, hit.text.after) if x)
+    if len(text) > MAX_QUOTE_CHARS:
+        text = hit.text.text if len(hit.text.text) <= MAX_QUOTE_CHARS else _trim(hit.text.text)
+    spans = tuple((f.start, f.end) for f in find_figures(text))
+    return Quote(text, spans, source_of(article), round(hit.score, 4), hit.doc, label)
+
+
+def _trim(text: str) -> str:
+    cut = text[: MAX_QUOTE_CHARS - 1]
+    return cut[: cut.rfind(" ")] + "…"
+
+
+def refusal_text(q: ParsedQuestion, coverage: Coverage, reason: str) -> str:
+    places = ", ".join(coverage.places) if coverage.places else "chưa có địa phương nào"
+    span = ""
+    if coverage.first_date and coverage.last_date:
+        span = f", đăng từ {coverage.first_date[:4]} đến {coverage.last_date[:4]}"
+    covers = f"Hiện tôi có {coverage.articles} bài viết về: {places}{span}."
+    if reason == "unknown_place":
+        names = ", ".join(q.unknown_places)
+        return f"Xin lỗi, kho bài viết của tôi chưa có bài nào về {names}, nên tôi không trả lời được câu hỏi này. {covers}"
+    if reason == "empty":
+        return "Bạn hãy gõ một câu hỏi về quy hoạch, kế hoạch phát triển của địa phương nhé. " + covers
+    return (
+        "Xin lỗi, tôi không tìm thấy đoạn nào trong kho bài viết trả lời được câu hỏi này, "
+        f"nên không dám đưa ra con số. {covers}"
+    )
+
+
+def compose(
+    q: ParsedQuestion,
+    results: Sequence[SideResult],
+    articles: Sequence[ArticleRec],
+    coverage: Coverage,
+    *,
+    offset: int = 0,
+) -> Answer:
+    understood = q.understood if q.reinterpreted else None
+    known_side = any(s.side.place is not None for s in results)
+    if q.unknown_places and not known_side:
+        return Answer(q.original, True, (), understood, refusal_text(q, coverage, "unknown_place"))
+    if offset:
+        return _more(q, results, articles, offset, understood)
+    quotes: list[Quote] = []
+    missing: list[str] = []
+    multi = len(results) > 1
+    for res in results:
+        if res.refusal or not res.hits:
+            if res.side.label:
+                missing.append(res.side.label)
+            continue
+        best = res.hits[0]
+        quotes.append(quote_of(best, articles[best.article], res.side.label if multi else None))
+    if not quotes:
+        return Answer(q.original, True, (), understood, refusal_text(q, coverage, "nothing"))
+    if not multi:
+        quotes += _supporting(q, results[0], articles, quotes[0])
+    notice = None
+    if missing:
+        notice = "Không tìm thấy thông tin cho: " + ", ".join(missing) + "."
+    if q.unknown_places:
+        notice = (notice + " " if notice else "") + "Kho chưa có bài về " + ", ".join(q.unknown_places) + "."
+    has_more = any(len(r.hits) > 1 for r in results if not r.refusal)
+    return Answer(q.original, False, tuple(quotes), understood, notice, has_more)
+
+
+def _supporting(q: ParsedQuestion, res: SideResult, articles: Sequence[ArticleRec], main: Quote) -> list[Quote]:
+    best = res.hits[0]
+    out: list[Quote] = []
+    used = len(main.text)
+    seen_text = {main.text}
+    for hit in res.hits[1:]:
+        if len(out) >= 1 or hit.coverage < MIN_COVERAGE:
+            continue
+        other_article = hit.article != best.article
+        if q.comparison and other_article:
+            wanted = hit.score >= 0.45 * best.score
+        elif other_article:
+            # The same facts from another article of the place (another year): worth showing.
+            wanted = hit.score >= 0.8 * best.score and not q.years
+        else:
+            wanted = hit.score >= 0.9 * best.score and bool(find_figures(hit.text.text))
+        if not wanted:
+            continue
+        quote = quote_of(hit, articles[hit.article])
+        if quote.text in seen_text or any(quote.text in s or s in quote.text for s in seen_text):
+            continue
+        if used + len(quote.text) > TARGET_CHARS:
+            continue
+        out.append(quote)
+        used += len(quote.text)
+        seen_text.add(quote.text)
+    return out
+
+
+def _more(q: ParsedQuestion, results: Sequence[SideResult], articles, offset: int, understood) -> Answer:
+    hits = [h for r in results if not r.refusal for h in r.hits if h.coverage >= MIN_COVERAGE * 0.75]
+    page = hits[offset : offset + PAGE]
+    if not page:
+        return Answer(q.original, True, (), understood, "Tôi không còn đoạn nào khác liên quan đến câu hỏi này.")
+    quotes = tuple(quote_of(h, articles[h.article]) for h in page)
+    return Answer(q.original, False, quotes, understood, None, len(hits) > offset + PAGE)

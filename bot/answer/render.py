@@ -1,0 +1,67 @@
+"""An Answer as the person reads it: plain text (terminal, JSON) or Telegram HTML."""
+
+from __future__ import annotations
+
+import html
+
+from bot.models import Answer, Quote, Source
+
+TELEGRAM_LIMIT = 4096
+
+
+def format_date(iso: str | None) -> str | None:
+    if not iso or len(iso) < 10:
+        return iso
+    y, m, d = iso[:10].split("-")
+    return f"{d}/{m}/{y}"
+
+
+def source_line(s: Source) -> str:
+    bits = [b for b in (s.publisher, format_date(s.date)) if b]
+    return f"{s.title} ({', '.join(bits)})" if bits else s.title
+
+
+def render_plain(answer: Answer) -> str:
+    parts: list[str] = []
+    if answer.understood:
+        parts.append(f"(Tôi hiểu câu hỏi là: «{answer.understood}»)")
+    if answer.notice:
+        parts.append(answer.notice)
+    for i, q in enumerate(answer.quotes):
+        head = f"{q.label}: " if q.label else ("" if i == 0 else "Thêm: ")
+        parts.append(f"{head}«{q.text}»\n— Nguồn: {source_line(q.source)}")
+    return "\n\n".join(parts)
+
+
+def _html_quote(q: Quote) -> str:
+    out: list[str] = []
+    last = 0
+    for start, end in q.figures:
+        if start < last:
+            continue
+        out.append(html.escape(q.text[last:start], quote=False))
+        out.append("<b>" + html.escape(q.text[start:end], quote=False) + "</b>")
+        last = end
+    out.append(html.escape(q.text[last:], quote=False))
+    return "".join(out)
+
+
+def _html_source(s: Source) -> str:
+    title = html.escape(s.title, quote=False)
+    if s.url and s.url.startswith(("http://", "https://")):
+        title = f'<a href="{html.escape(s.url, quote=True)}">{title}</a>'
+    bits = [html.escape(b, quote=False) for b in (s.publisher, format_date(s.date)) if b]
+    return f"— Nguồn: <i>{title}</i>" + (f" ({', '.join(bits)})" if bits else "")
+
+
+def render_html(answer: Answer) -> str:
+    """Telegram HTML: every piece of text escaped, figures in bold, sources in italics."""
+    parts: list[str] = []
+    if answer.understood:
+        parts.append(f"<i>Tôi hiểu câu hỏi là: «{html.escape(answer.understood, quote=False)}»</i>")
+    if answer.notice:
+        parts.append(html.escape(answer.notice, quote=False))
+    for i, q in enumerate(answer.quotes):
+        head = f"<b>{html.escape(q.label, quote=False)}:</b>\n" if q.label else ("" if i == 0 else "Thêm:\n")
+        parts.append(f"{head}<blockquote>{_html_quote(q)}</blockquote>\n{_html_source(q.source)}")
+    return "\n\n".join(parts)

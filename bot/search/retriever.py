@@ -1,0 +1,184 @@
+"""Ranking passages for a parsed question: BM25, then place, time and answer-type evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.search.bm25 import BM25Index
+from bot.search.query import ParsedQuestion, Side, unit_present
+from bot.text.figures import find_figures
+
+CANDIDATES = 40
+MIN_COVERAGE = 0.42  # share of the question's informative weight a passage must match
+YEAR_MISS = 0.55  # an article of another year, which never mentions the year asked about
+YEAR_ELSEWHERE = 0.8  # the article mentions the year, this passage does not
+
+
+@dataclass(frozen=True)
+class ArticleRec:
+    path: str
+    title: str
+    publisher: str | None
+    date: str | None
+    place: str | None
+    province: str | None
+    url: str | None
+    years: frozenset[int]  # years the article mentions
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+
+@dataclass(frozen=True)
+class PassageText:
+    text: str
+    before: str | None  # the sentence it leans on ("Trong đó: ..."), quoted with it
+    after: str | None  # the sentence it announces ("... có 3 vấn đề." -> "Đó là ...")
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: int
+    article: int
+    score: float  # final ranking score
+    bm25: float
+    coverage: float
+    text: PassageText
+
+
+@dataclass
+class SideResult:
+    side: Side
+    hits: list[Hit]
+    refusal: str | None = None  # why nothing answers this side
+
+
+class Retriever:
+    def __init__(
+        self,
+        index: BM25Index,
+        doc_article: np.ndarray,
+        articles: Sequence[ArticleRec],
+        passage_text: Callable[[list[int]], dict[int, PassageText]],
+    ) -> None:
+        self.index = index
+        self.doc_article = doc_article
+        self.articles = list(articles)
+        self.passage_text = passage_text
+        self._place = np.array([a.place or "" for a in self.articles], dtype=object)
+        self._province = np.array([a.province or "" for a in self.articles], dtype=object)
+        self._year = np.array([a.year or 0 for a in self.articles], dtype=np.int32)
+        self._max_idf = float(index.idf.max()) if index.idf.size else 1.0
+
+    # ------------------------------------------------------------------ filters
+
+    def article_mask(self, side: Side, provinces: list[str]) -> np.ndarray | None:
+        if side.place is not None:
+            return self._place == side.place.name
+        if provinces:
+            return np.isin(self._province, provinces)
+        return None
+
+    def year_factor(self, years: list[int]) -> np.ndarray | None:
+        """Per article: 1 when written in (or about) the year asked, lower otherwise."""
+        if not years:
+            return None
+        f = np.full(len(self.articles), YEAR_MISS)
+        for i, a in enumerate(self.articles):
+            if a.year in years:
+                f[i] = 1.0
+            elif any(y in a.years for y in years):
+                f[i] = YEAR_ELSEWHERE
+        return f
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, q: ParsedQuestion) -> list[SideResult]:
+        term_ids = [t for t in self.index.term_ids(q.tokens) if t >= 0]
+        oov = [tok for tok, t in zip(q.tokens, self.index.term_ids(q.tokens), strict=True) if t < 0]
+        scores = np.zeros(self.index.n_docs)
+        postings = {}
+        for t in term_ids:
+            d, w = self.index.term_weights(t)
+            scores[d] += w
+            postings[t] = d
+        weights = {t: float(self.index.idf[t]) for t in term_ids}
+        # Words the corpus never uses still count against coverage: nothing can match them.
+        oov_weight = sum(0.5 * self._max_idf for tok in oov if not tok.isdigit() and len(tok) > 1)
+        total_weight = sum(max(w, 0.0) for w in weights.values()) + oov_weight
+        year_tokens = {str(y) for y in q.years}
+        results = []
+        for side in q.sides:
+            results.append(self._search_side(q, side, scores, postings, weights, total_weight, year_tokens))
+        return results
+
+    def _search_side(self, q, side, scores, postings, weights, total_weight, year_tokens) -> SideResult:
+        art_scores = np.ones(len(self.articles))
+        mask = self.article_mask(side, [p.name for p in q.provinces])
+        if mask is not None:
+            art_scores = np.where(mask, art_scores, 0.0)
+        yf = self.year_factor(side.years)
+        if yf is not None:
+            art_scores = art_scores * yf
+        adjusted = scores * art_scores[self.doc_article]
+        top = self.index.top_k(adjusted, CANDIDATES)
+        top = top[adjusted[top] > 0]
+        if top.size == 0:
+            return SideResult(side, [], "nothing")
+        texts = self.passage_text([int(d) for d in top])
+        hits: list[Hit] = []
+        for d in top:
+            d = int(d)
+            matched = sum(max(w, 0.0) for t, w in weights.items() if _contains(postings[t], d))
+            # The year asked is matched by the article's own date as much as by the sentence.
+            for t, w in weights.items():
+                tok = self._token(t)
+                if tok in year_tokens and not _contains(postings[t], d) and yf is not None:
+                    if yf[self.doc_article[d]] >= 1.0:
+                        matched += max(w, 0.0)
+            coverage = matched / total_weight if total_weight > 0 else 0.0
+            text = texts[d]
+            full = " ".join(x for x in (text.before, text.text, text.after) if x)
+            factor = 0.4 + coverage
+            if q.wants_quantity or q.unit:
+                if not _has_number(full):
+                    factor *= 0.3
+                elif q.unit and not unit_present(q.unit, full):
+                    factor *= 0.3
+            if q.wants_year and not re.search(r"(?:19|20)\d\d", full):
+                factor *= 0.4
+            if q.wants_day and not re.search(r"\b\d{1,2}/\d{1,2}\b", full):
+                factor *= 0.4
+            if q.wants_ordinal and not re.search(r"\b(?:lần thứ|khóa|khoá|nhiệm kỳ)\s+[\dIVXLC]", full):
+                factor *= 0.5
+            hits.append(Hit(d, int(self.doc_article[d]), float(adjusted[d] * factor), float(scores[d]), coverage, text))
+        hits.sort(key=lambda h: (-h.score, h.doc))
+        best = hits[0]
+        refusal = None
+        full_best = " ".join(x for x in (best.text.before, best.text.text, best.text.after) if x)
+        if best.coverage < MIN_COVERAGE:
+            refusal = "coverage"
+        elif q.unit and not unit_present(q.unit, full_best):
+            refusal = "unit"
+        elif q.wants_quantity and not _has_number(full_best):
+            refusal = "number"
+        return SideResult(side, hits, refusal)
+
+    def _token(self, t: int) -> str:
+        if not hasattr(self, "_inv_vocab"):
+            self._inv_vocab = {v: k for k, v in self.index.vocab.items()}
+        return self._inv_vocab.get(t, "")
+
+
+def _contains(sorted_docs: np.ndarray, d: int) -> bool:
+    i = int(np.searchsorted(sorted_docs, d))
+    return i < sorted_docs.shape[0] and int(sorted_docs[i]) == d
+
+
+def _has_number(text: str) -> bool:
+    return any(any(c.isdigit() for c in f.text) or f.text.isupper() for f in find_figures(text))

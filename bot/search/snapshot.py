@@ -1,0 +1,183 @@
+"""Per-article analysis (cached by content hash) and the searchable snapshot built from them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.corpus.loader import ParsedArticle, parse_article
+from bot.corpus.passages import LEANS_BACK
+from bot.models import Coverage
+from bot.search.bm25 import BM25Index, postings
+from bot.search.retriever import ArticleRec, PassageText, Retriever
+from bot.text.analyze import analyze
+from bot.text.figures import years_in
+from bot.text.places import Gazetteer, Place
+from bot.text.restore import DiacriticModel, count_ngrams
+
+_ANNOUNCES = re.compile(r"^(?:đó là|gồm|bao gồm|cụ thể)\b", re.IGNORECASE)
+
+
+@dataclass
+class AnalyzedArticle:
+    """Everything indexing needs from one version of one article; what the cache stores."""
+
+    meta: dict[str, str | None]
+    passages: list[PassageText]
+    tokens: list[list[str]]
+    years: list[int]
+    unigrams: Counter[str]
+    bigrams: Counter[str]
+
+
+def _leans_back(text: str) -> bool:
+    return bool(LEANS_BACK.match(text)) or text[:1].islower()
+
+
+def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
+    ps = parsed.passages
+    units: list[PassageText] = []
+    for i, p in enumerate(ps):
+        prev = ps[i - 1] if i > 0 and ps[i - 1].paragraph == p.paragraph else None
+        nxt = ps[i + 1] if i + 1 < len(ps) and ps[i + 1].paragraph == p.paragraph else None
+        before = prev.text if prev is not None and _leans_back(p.text) else None
+        after = nxt.text if nxt is not None and _ANNOUNCES.match(nxt.text) else None
+        units.append(PassageText(p.text, before, after))
+    tokens = [analyze(" ".join(x for x in (u.before, u.text, u.after) if x)) for u in units]
+    body = [p.text for p in ps]
+    uni, bi = count_ngrams(body)
+    meta = {
+        "title": parsed.meta.title,
+        "publisher": parsed.meta.publisher,
+        "date": parsed.meta.date,
+        "place": parsed.meta.place,
+        "province": parsed.meta.province,
+        "url": parsed.meta.url,
+    }
+    return AnalyzedArticle(meta, units, tokens, sorted(set(years_in(" ".join(body)))), uni, bi)
+
+
+def analyze_text(text: str, overrides: dict[str, str | None], gazetteer: Gazetteer | None = None) -> AnalyzedArticle:
+    return analyze_parsed(parse_article(text, overrides, gazetteer or Gazetteer.default()))
+
+
+@dataclass
+class Snapshot:
+    """A complete, immutable search state: swapped as a whole on reload."""
+
+    retriever: Retriever
+    model: DiacriticModel
+    gazetteer: Gazetteer
+    coverage: Coverage
+    towns: set[str]
+    provinces: set[str]
+    built_at: str = ""
+
+    @property
+    def articles(self) -> list[ArticleRec]:
+        return self.retriever.articles
+
+
+def build_places(articles: Sequence[ArticleRec], base: Gazetteer) -> tuple[Gazetteer, set[str], set[str], Coverage]:
+    extra = []
+    for a in articles:
+        if a.place and not base.lookup(a.place):
+            extra.append(Place(a.place, "town", a.province))
+    gazetteer = base.extended(extra)
+    towns = {a.place for a in articles if a.place and a.place != a.province}
+    provinces = {a.province for a in articles if a.province}
+    counts = Counter(a.place for a in articles if a.place)
+    province_of = {a.place: a.province for a in articles if a.place}
+    labels = tuple(
+        f"{t} ({province_of[t]})" if province_of.get(t) and province_of[t] != t else t
+        for t, _ in counts.most_common()
+    )
+    dates = sorted(a.date for a in articles if a.date)
+    coverage = Coverage(
+        articles=len(articles),
+        passages=0,
+        places=labels,
+        provinces=tuple(sorted(provinces)),
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+    )
+    return gazetteer, towns, provinces, coverage
+
+
+def build_index_arrays(
+    per_article_tokens: Sequence[Sequence[Sequence[str]]],
+) -> tuple[BM25Index, np.ndarray]:
+    """Index over every passage of every article, in order; and each passage's article number."""
+    vocab: dict[str, int] = {}
+    term_ids: list[int] = []
+    doc_ids: list[int] = []
+    lengths: list[int] = []
+    doc_article: list[int] = []
+    d = 0
+    for a, passages in enumerate(per_article_tokens):
+        for toks in passages:
+            lengths.append(len(toks))
+            doc_article.append(a)
+            for t in toks:
+                term_ids.append(vocab.setdefault(t, len(vocab)))
+            doc_ids.extend([d] * len(toks))
+            d += 1
+    ptr, docs, tfs = postings(np.asarray(term_ids, dtype=np.int64), np.asarray(doc_ids, dtype=np.int64), len(vocab))
+    index = BM25Index(vocab, ptr, docs, tfs, np.asarray(lengths, dtype=np.int32))
+    return index, np.asarray(doc_article, dtype=np.int32)
+
+
+def snapshot_in_memory(
+    items: Sequence[tuple[str, AnalyzedArticle]], gazetteer: Gazetteer | None = None
+) -> Snapshot:
+    """A snapshot whose passage texts live in memory (tests, one-off runs)."""
+    articles = [article_rec(path, a) for path, a in items]
+    index, doc_article = build_index_arrays([a.tokens for _, a in items])
+    texts = [p for _, a in items for p in a.passages]
+
+    def lookup(docs: list[int]) -> dict[int, PassageText]:
+        return {d: texts[d] for d in docs}
+
+    uni: Counter[str] = Counter()
+    bi: Counter[str] = Counter()
+    for _, a in items:
+        uni.update(a.unigrams)
+        bi.update(a.bigrams)
+    return assemble(index, doc_article, articles, lookup, uni, bi, gazetteer)
+
+
+def article_rec(path: str, a: AnalyzedArticle) -> ArticleRec:
+    m = a.meta
+    return ArticleRec(
+        path=path,
+        title=m.get("title") or path,
+        publisher=m.get("publisher"),
+        date=m.get("date"),
+        place=m.get("place"),
+        province=m.get("province"),
+        url=m.get("url"),
+        years=frozenset(a.years),
+    )
+
+
+def assemble(
+    index: BM25Index,
+    doc_article: np.ndarray,
+    articles: Sequence[ArticleRec],
+    lookup: Callable[[list[int]], dict[int, PassageText]],
+    unigrams: Counter[str],
+    bigrams: Counter[str],
+    gazetteer: Gazetteer | None = None,
+    built_at: str = "",
+) -> Snapshot:
+    gaz, towns, provinces, coverage = build_places(articles, gazetteer or Gazetteer.default())
+    coverage = Coverage(
+        coverage.articles, index.n_docs, coverage.places, coverage.provinces, coverage.first_date, coverage.last_date
+    )
+    retriever = Retriever(index, doc_article, articles, lookup)
+    model = DiacriticModel.from_counts(unigrams, bigrams)
+    return Snapshot(retriever, model, gaz, coverage, towns, provinces, built_at)
