@@ -11,10 +11,14 @@ from bot.text.normalize import clean_unicode
 MAX_QUESTION_CHARS = 1000
 
 
-def answer_question(snap: Snapshot, question: str, *, offset: int = 0, max_chars: int = MAX_QUESTION_CHARS) -> Answer:
+def answer_question(
+    snap: Snapshot, question: str, *, offset: int = 0, max_chars: int = MAX_QUESTION_CHARS
+) -> Answer:
     text = " ".join(clean_unicode(question).split())
     if not any(c.isalnum() for c in text):
-        q = parse("", model=None, gazetteer=snap.gazetteer, corpus_towns=snap.towns, corpus_provinces=snap.provinces)
+        q = parse(
+            "", model=None, gazetteer=snap.gazetteer, corpus_towns=snap.towns, corpus_provinces=snap.provinces
+        )
         return Answer(question, True, (), None, refusal_text(q, snap.coverage, "empty"))
     if len(text) > max_chars:
         return Answer(

@@ -85,7 +85,9 @@ def compose(
     return Answer(q.original, False, tuple(quotes), understood, notice, has_more)
 
 
-def _supporting(q: ParsedQuestion, res: SideResult, articles: Sequence[ArticleRec], main: Quote) -> list[Quote]:
+def _supporting(
+    q: ParsedQuestion, res: SideResult, articles: Sequence[ArticleRec], main: Quote
+) -> list[Quote]:
     best = res.hits[0]
     out: list[Quote] = []
     used = len(main.text)
@@ -118,6 +120,8 @@ def _more(q: ParsedQuestion, results: Sequence[SideResult], articles, offset: in
     hits = [h for r in results if not r.refusal for h in r.hits if h.coverage >= MIN_COVERAGE * 0.75]
     page = hits[offset : offset + PAGE]
     if not page:
-        return Answer(q.original, True, (), understood, "Tôi không còn đoạn nào khác liên quan đến câu hỏi này.")
+        return Answer(
+            q.original, True, (), understood, "Tôi không còn đoạn nào khác liên quan đến câu hỏi này."
+        )
     quotes = tuple(quote_of(h, articles[h.article]) for h in page)
     return Answer(q.original, False, quotes, understood, None, len(hits) > offset + PAGE)

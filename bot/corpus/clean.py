@@ -34,6 +34,7 @@ DATELINE = re.compile(
     re.IGNORECASE,
 )
 
+
 # A category or site banner in capitals ("CHÍNH TRỊ-KINH TẾ").
 def _is_banner(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
@@ -41,7 +42,9 @@ def _is_banner(line: str) -> bool:
 
 
 # "(Baohatinh.vn) - " or "BVR&MT – " before the lead: the publisher's mark.
-PUBLISHER_MARK = re.compile(r"^\s*\(?([A-Za-zĐđ][\w&.\-]{1,30}?\.(?:vn|com|net|org)|[A-ZĐ&]{2,12})\)?\s*[-–—]\s+")
+PUBLISHER_MARK = re.compile(
+    r"^\s*\(?([A-Za-zĐđ][\w&.\-]{1,30}?\.(?:vn|com|net|org)|[A-ZĐ&]{2,12})\)?\s*[-–—]\s+"
+)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,17 @@ def _sentence_case_banner(text: str) -> str:
     for i, w in enumerate(words):
         if i == 0:
             out.append(w[:1].upper() + w[1:])
-        elif (w in _ADMIN_WORDS and (w != "thành" or words[i + 1 : i + 2] == ["phố"])) or w in {"-", "–", "thông", "tin", "điện", "tử", "trang", "cổng", "báo"}:
+        elif (w in _ADMIN_WORDS and (w != "thành" or words[i + 1 : i + 2] == ["phố"])) or w in {
+            "-",
+            "–",
+            "thông",
+            "tin",
+            "điện",
+            "tử",
+            "trang",
+            "cổng",
+            "báo",
+        }:
             out.append(w)
         else:
             out.append(w[:1].upper() + w[1:])
@@ -95,7 +105,9 @@ def find_date(raw: str, clean: CleanText) -> str | None:
     m = re.search(r"(?:ngày\s+)?(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b", body, re.IGNORECASE)
     if m:
         return _iso(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    m = re.search(r"(?:(?:sáng|chiều|tối|trưa)\s+(?:ngày\s+)?|ngày\s+)(\d{1,2})/(\d{1,2})(?![/\d])", body, re.I)
+    m = re.search(
+        r"(?:(?:sáng|chiều|tối|trưa)\s+(?:ngày\s+)?|ngày\s+)(\d{1,2})/(\d{1,2})(?![/\d])", body, re.I
+    )
     if m:
         year = _writing_year("\n".join(clean.paragraphs))
         if year:
@@ -118,7 +130,9 @@ def find_title(raw: str, clean: CleanText) -> str:
     counts = Counter(lines)
 
     def headline(p: str) -> bool:
-        return 15 <= len(p) <= 250 and not p.rstrip().endswith((".", ":", ";")) and not PUBLISHER_MARK.match(p)
+        return (
+            15 <= len(p) <= 250 and not p.rstrip().endswith((".", ":", ";")) and not PUBLISHER_MARK.match(p)
+        )
 
     # A line the page repeats is its headline.
     for p in paras[:3]:
@@ -129,7 +143,10 @@ def find_title(raw: str, clean: CleanText) -> str:
     lead = PUBLISHER_MARK.sub("", paras[0])
     first = re.split(r"(?<=[.!?])\s+", lead, maxsplit=1)[0].rstrip(".")
     first = re.sub(
-        r"^(?:(?:sáng|chiều|tối|trưa)\s+)?(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?\s*,\s*", "", first, flags=re.I
+        r"^(?:(?:sáng|chiều|tối|trưa)\s+)?(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?\s*,\s*",
+        "",
+        first,
+        flags=re.I,
     )
     first = first[:1].upper() + first[1:]
     return first if len(first) <= 160 else first[:157].rsplit(" ", 1)[0] + "…"

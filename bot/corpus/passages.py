@@ -17,7 +17,9 @@ LEANS_BACK = re.compile(
     re.IGNORECASE,
 )
 # A sentence that announces what follows.
-LEANS_FORWARD = re.compile(r"(?::|\bsau|\bnhư sau|\bgồm)\s*$|\bcó\s+\d+\s+[^.]*?(?:là|gồm)?\s*[.:]?$", re.IGNORECASE)
+LEANS_FORWARD = re.compile(
+    r"(?::|\bsau|\bnhư sau|\bgồm)\s*$|\bcó\s+\d+\s+[^.]*?(?:là|gồm)?\s*[.:]?$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ def split_sentences(paragraph: str) -> list[str]:
     start = 0
     for m in _BOUNDARY.finditer(paragraph):
         nxt = paragraph[m.end() : m.end() + 1]
-        if nxt and (nxt.isupper() or nxt.isdigit() or nxt in "\"“‘(«"):
+        if nxt and (nxt.isupper() or nxt.isdigit() or nxt in '"“‘(«'):
             piece = paragraph[start : m.end()].strip()
             if piece:
                 out.append(piece)

@@ -52,7 +52,9 @@ class BM25Index:
             for t in tokens:
                 term_ids.append(vocab.setdefault(t, len(vocab)))
                 doc_ids.append(d)
-        ptr, docs, tfs = postings(np.asarray(term_ids, dtype=np.int64), np.asarray(doc_ids, dtype=np.int64), len(vocab))
+        ptr, docs, tfs = postings(
+            np.asarray(term_ids, dtype=np.int64), np.asarray(doc_ids, dtype=np.int64), len(vocab)
+        )
         return cls(vocab, ptr, docs, tfs, doc_len, **params)
 
     def term_ids(self, tokens: Sequence[str]) -> list[int]:
@@ -87,10 +89,16 @@ class BM25Index:
         return math.log(n_docs - df + 0.5) - math.log(df + 0.5)
 
 
-def postings(term_ids: np.ndarray, doc_ids: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def postings(
+    term_ids: np.ndarray, doc_ids: np.ndarray, n_terms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CSR postings from parallel (term, doc) occurrence arrays; doc ids ascending within a term."""
     if term_ids.size == 0:
-        return np.zeros(n_terms + 1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16)
+        return (
+            np.zeros(n_terms + 1, dtype=np.int64),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.uint16),
+        )
     n_docs = int(doc_ids.max()) + 1
     key = term_ids.astype(np.int64) * n_docs + doc_ids.astype(np.int64)
     uniq, counts = np.unique(key, return_counts=True)

@@ -12,11 +12,17 @@ from bot.text.places import Gazetteer, Place, marked_towns
 from bot.text.restore import DiacriticModel
 
 # What kind of answer is wanted decides what a passage must contain to answer at all.
-_QUANTITY = re.compile(r"\b(?:bao nhiêu|mấy|bao nhiêu phần trăm|tỷ lệ|tỉ lệ|tăng bao nhiêu|số lượng|tổng số)\b")
-_WHEN_YEAR = re.compile(r"\b(?:năm nào|năm bao nhiêu|khi nào|bao giờ|thời hạn|lúc nào|đến năm nào|trước năm nào)\b")
+_QUANTITY = re.compile(
+    r"\b(?:bao nhiêu|mấy|bao nhiêu phần trăm|tỷ lệ|tỉ lệ|tăng bao nhiêu|số lượng|tổng số)\b"
+)
+_WHEN_YEAR = re.compile(
+    r"\b(?:năm nào|năm bao nhiêu|khi nào|bao giờ|thời hạn|lúc nào|đến năm nào|trước năm nào)\b"
+)
 _WHEN_DAY = re.compile(r"\b(?:ngày nào|ngày bao nhiêu|hôm nào|những ngày nào)\b")
 _ORDINAL = re.compile(r"\b(?:lần thứ mấy|thứ mấy|khóa mấy|khoá mấy|khóa nào|nhiệm kỳ nào)\b")
-_COMPARE = re.compile(r"\b(?:so sánh|so với|hay là|hay|bên nào|nơi nào|khác nhau|chênh lệch|nhanh hơn|chậm hơn|cao hơn|thấp hơn|nhiều hơn|ít hơn)\b")
+_COMPARE = re.compile(
+    r"\b(?:so sánh|so với|hay là|hay|bên nào|nơi nào|khác nhau|chênh lệch|nhanh hơn|chậm hơn|cao hơn|thấp hơn|nhiều hơn|ít hơn)\b"
+)
 
 # Measure units a quantity question may ask for: the answer must carry the same unit.
 _UNIT_WORDS = {
@@ -72,9 +78,11 @@ class ParsedQuestion:
 
     @property
     def reinterpreted(self) -> bool:
-        return " ".join(fold(self.understood).casefold().split()) != " ".join(
-            fold(self.original).casefold().split()
-        ) or self.understood.casefold() != self.original.casefold()
+        return (
+            " ".join(fold(self.understood).casefold().split())
+            != " ".join(fold(self.original).casefold().split())
+            or self.understood.casefold() != self.original.casefold()
+        )
 
 
 def _mostly_accented(text: str) -> bool:
@@ -140,7 +148,9 @@ def parse(
             start = understood.find(name)
             place_spans.append((start, start + len(name)))
     # Years: each goes with the place named just before it.
-    year_pos = [(m.start(), int(m.group(1))) for m in re.finditer(r"(?<![\d/])((?:19|20)\d\d)(?![\d])", understood)]
+    year_pos = [
+        (m.start(), int(m.group(1))) for m in re.finditer(r"(?<![\d/])((?:19|20)\d\d)(?![\d])", understood)
+    ]
     years = sorted(set(years_in(understood)))
     sides: list[Side] = []
     if len(towns) >= 2:

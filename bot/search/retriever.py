@@ -146,9 +146,7 @@ class Retriever:
             full = " ".join(x for x in (text.before, text.text, text.after) if x)
             factor = 0.4 + coverage
             if q.wants_quantity or q.unit:
-                if not _has_number(full):
-                    factor *= 0.3
-                elif q.unit and not unit_present(q.unit, full):
+                if not _has_number(full) or (q.unit and not unit_present(q.unit, full)):
                     factor *= 0.3
             if q.wants_year and not re.search(r"(?:19|20)\d\d", full):
                 factor *= 0.4
@@ -156,7 +154,11 @@ class Retriever:
                 factor *= 0.4
             if q.wants_ordinal and not re.search(r"\b(?:lần thứ|khóa|khoá|nhiệm kỳ)\s+[\dIVXLC]", full):
                 factor *= 0.5
-            hits.append(Hit(d, int(self.doc_article[d]), float(adjusted[d] * factor), float(scores[d]), coverage, text))
+            hits.append(
+                Hit(
+                    d, int(self.doc_article[d]), float(adjusted[d] * factor), float(scores[d]), coverage, text
+                )
+            )
         hits.sort(key=lambda h: (-h.score, h.doc))
         best = hits[0]
         refusal = None

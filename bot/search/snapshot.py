@@ -61,7 +61,9 @@ def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
     return AnalyzedArticle(meta, units, tokens, sorted(set(years_in(" ".join(body)))), uni, bi)
 
 
-def analyze_text(text: str, overrides: dict[str, str | None], gazetteer: Gazetteer | None = None) -> AnalyzedArticle:
+def analyze_text(
+    text: str, overrides: dict[str, str | None], gazetteer: Gazetteer | None = None
+) -> AnalyzedArticle:
     return analyze_parsed(parse_article(text, overrides, gazetteer or Gazetteer.default()))
 
 
@@ -82,7 +84,9 @@ class Snapshot:
         return self.retriever.articles
 
 
-def build_places(articles: Sequence[ArticleRec], base: Gazetteer) -> tuple[Gazetteer, set[str], set[str], Coverage]:
+def build_places(
+    articles: Sequence[ArticleRec], base: Gazetteer
+) -> tuple[Gazetteer, set[str], set[str], Coverage]:
     extra = []
     for a in articles:
         if a.place and not base.lookup(a.place):
@@ -126,7 +130,9 @@ def build_index_arrays(
                 term_ids.append(vocab.setdefault(t, len(vocab)))
             doc_ids.extend([d] * len(toks))
             d += 1
-    ptr, docs, tfs = postings(np.asarray(term_ids, dtype=np.int64), np.asarray(doc_ids, dtype=np.int64), len(vocab))
+    ptr, docs, tfs = postings(
+        np.asarray(term_ids, dtype=np.int64), np.asarray(doc_ids, dtype=np.int64), len(vocab)
+    )
     index = BM25Index(vocab, ptr, docs, tfs, np.asarray(lengths, dtype=np.int32))
     return index, np.asarray(doc_article, dtype=np.int32)
 
@@ -176,7 +182,12 @@ def assemble(
 ) -> Snapshot:
     gaz, towns, provinces, coverage = build_places(articles, gazetteer or Gazetteer.default())
     coverage = Coverage(
-        coverage.articles, index.n_docs, coverage.places, coverage.provinces, coverage.first_date, coverage.last_date
+        coverage.articles,
+        index.n_docs,
+        coverage.places,
+        coverage.provinces,
+        coverage.first_date,
+        coverage.last_date,
     )
     retriever = Retriever(index, doc_article, articles, lookup)
     model = DiacriticModel.from_counts(unigrams, bigrams)

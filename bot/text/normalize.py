@@ -37,9 +37,7 @@ _TONED = {
 _OLD_TO_NEW: dict[str, str] = {}
 for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
     for _i, _marked in enumerate(_TONED[_second]):
-        _mark_on_first = unicodedata.normalize(
-            "NFC", _first + "\u0300\u0301\u0309\u0303\u0323"[_i]
-        )
+        _mark_on_first = unicodedata.normalize("NFC", _first + "\u0300\u0301\u0309\u0303\u0323"[_i])
         _OLD_TO_NEW[_first + _marked] = _mark_on_first + _second
 _OLD_STYLE = re.compile(r"(?<![qQ])(" + "|".join(_OLD_TO_NEW) + r")(?![^\W\d_])", re.IGNORECASE)
 

@@ -13,9 +13,7 @@ from bot.text.normalize import clean_unicode, fix_tone_placement, fold
 DATA = Path(__file__).resolve().parent.parent / "data" / "places.tsv"
 
 # Words that announce a place name right after them.
-MARKERS = (
-    r"thị xã|tx|thành phố|tp|huyện|quận|tỉnh|thị ủy|thị uỷ|thành ủy|thành uỷ|huyện ủy|huyện uỷ|tỉnh ủy|tỉnh uỷ"
-)
+MARKERS = r"thị xã|tx|thành phố|tp|huyện|quận|tỉnh|thị ủy|thị uỷ|thành ủy|thành uỷ|huyện ủy|huyện uỷ|tỉnh ủy|tỉnh uỷ"
 _MARKER_BEFORE = re.compile(rf"(?:{fold(MARKERS)})\.?\s+$", re.IGNORECASE)
 _TOWN_MARKERS = re.compile(
     r"(?:thị xã|thành phố|huyện|thị ủy|thị uỷ|thành ủy|thành uỷ|huyện ủy|huyện uỷ|\bTX\.?|\bTP\.?)\s+"
@@ -69,7 +67,9 @@ class Gazetteer:
         self._re = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
         abbrevs = sorted(self._abbrev, key=len, reverse=True)
         self._abbrev_re = (
-            re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in abbrevs) + r")(?![\w])") if abbrevs else None
+            re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in abbrevs) + r")(?![\w])")
+            if abbrevs
+            else None
         )
 
     @classmethod

@@ -1,0 +1,180 @@
+"""Command line: ask, chat, index, run. Thin shells over the Engine."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.answer.render import render_plain
+from bot.config import Settings
+from bot.errors import BotError
+from bot.models import Answer, ReloadReport
+
+log = logging.getLogger("bot")
+
+
+def _progress_bar(stream=sys.stderr):
+    last = [-1]
+
+    def show(done: int, total: int) -> None:
+        if not stream.isatty() and done != total:
+            return
+        pct = int(100 * done / total) if total else 100
+        if pct == last[0]:
+            return
+        last[0] = pct
+        bar = "#" * (pct // 4)
+        stream.write(f"\rĐang phân tích bài viết [{bar:<25}] {done}/{total}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+def format_report(r: ReloadReport) -> str:
+    lines = [
+        f"Bài viết: {r.articles} ({r.new} mới, {r.changed} thay đổi, {r.removed} bị gỡ, {r.unchanged} giữ nguyên)",
+        f"Đoạn (câu) trong chỉ mục: {r.passages}; phân tích lại: {r.segmented_passages}",
+        f"Thời gian: {r.seconds:.2f} giây",
+    ]
+    for p in r.problems:
+        lines.append(f"Bỏ qua {p.path}: {p.reason}")
+    return "\n".join(lines)
+
+
+def answer_json(question: str, answer: Answer) -> str:
+    return json.dumps(
+        {
+            "question": question,
+            "refused": answer.refused,
+            "text": render_plain(answer),
+            "understood": answer.understood,
+            "sources": [s.as_json() for s in answer.sources],
+        },
+        ensure_ascii=False,
+    )
+
+
+async def _open(settings: Settings, *, quiet: bool = False):
+    from bot.engine import Engine
+
+    engine = await Engine.open(settings, build=False)
+    report = await engine.reload(progress=None if quiet else _progress_bar())
+    if report.changed_anything and not quiet:
+        print(format_report(report), file=sys.stderr)
+    elif report.problems:
+        for p in report.problems:
+            print(f"Bỏ qua {p.path}: {p.reason}", file=sys.stderr)
+    return engine
+
+
+async def cmd_ask(settings: Settings, questions: Sequence[str], as_json: bool) -> int:
+    engine = await _open(settings, quiet=as_json)
+    try:
+        if list(questions) == ["-"]:
+            # One question a line in, one answer a line out, in order, whatever the line holds.
+            for raw in sys.stdin.buffer:
+                line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+                try:
+                    answer, _ = await engine.ask(line, channel="cli")
+                except BotError as e:
+                    answer = Answer(line, True, (), None, e.user_message)
+                print(answer_json(line, answer) if as_json else render_plain(answer) + "\n", flush=True)
+            return 0
+        question = " ".join(questions)
+        answer, _ = await engine.ask(question, channel="cli")
+        print(answer_json(question, answer) if as_json else render_plain(answer))
+        return 0
+    finally:
+        await engine.close()
+
+
+async def cmd_chat(settings: Settings) -> int:
+    engine = await _open(settings)
+    try:
+        cov = engine.coverage()
+        print(
+            f"Xin chào! Tôi trả lời câu hỏi về quy hoạch, kế hoạch phát triển từ {cov.articles} bài viết "
+            f"về {', '.join(cov.places)}.\nGõ câu hỏi (có dấu hay không dấu đều được), "
+            "'thêm' để xem thêm đoạn liên quan, Ctrl-D hoặc 'thoát' để kết thúc.\n"
+        )
+        last: str | None = None
+        offset = 0
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "Bạn hỏi: ")
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return 0
+            line = line.strip()
+            if line.casefold() in {"thoát", "thoat", "exit", "quit"}:
+                return 0
+            if line.casefold() in {"thêm", "them", "xem thêm", "xem them"} and last:
+                offset += 3
+                answer, _ = await engine.ask(last, channel="chat", offset=offset)
+            else:
+                last, offset = line, 0
+                answer, _ = await engine.ask(line, channel="chat")
+            print("\n" + render_plain(answer) + "\n")
+    finally:
+        await engine.close()
+
+
+async def cmd_index(settings: Settings, force: bool) -> int:
+    from bot.engine import Engine
+
+    engine = await Engine.open(settings, build=False)
+    try:
+        report = await engine.reload(progress=_progress_bar(), force=force)
+        print(format_report(report))
+        return 0
+    finally:
+        await engine.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_ask = sub.add_parser("ask", help="trả lời một câu hỏi (hoặc '-' để đọc từng dòng từ stdin)")
+    p_ask.add_argument("--json", action="store_true", help="một đối tượng JSON mỗi dòng")
+    p_ask.add_argument("question", nargs="+")
+    sub.add_parser("chat", help="trò chuyện trong terminal")
+    p_index = sub.add_parser("index", help="lập hoặc cập nhật chỉ mục")
+    p_index.add_argument("--force", action="store_true", help="ghi lại chỉ mục dù không có gì thay đổi")
+    sub.add_parser("run", help="chạy bot Telegram")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except BotError as e:
+        print(f"Lỗi cấu hình: {e}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level, logging.INFO)
+        if args.command == "run"
+        else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        if args.command == "ask":
+            return asyncio.run(cmd_ask(settings, args.question, args.json))
+        if args.command == "chat":
+            return asyncio.run(cmd_chat(settings))
+        if args.command == "index":
+            return asyncio.run(cmd_index(settings, args.force))
+        if args.command == "run":
+            from bot.tg.app import run
+
+            return run(settings)
+    except BotError as e:
+        log.debug("command failed", exc_info=True)
+        print(e.user_message, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2

@@ -1,0 +1,207 @@
+"""The service the command line and the Telegram bot share: built once, closed once."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import time
+import unicodedata
+from pathlib import Path
+
+from bot.answer.render import render_plain
+from bot.config import Settings
+from bot.corpus.loader import ARTICLE_SUFFIXES, decode, parse_article
+from bot.errors import BotError, CorpusError, IndexNotReady, ReloadInProgress, StorageError, UploadRejected
+from bot.indexer import PassageReader, Progress, load_snapshot, rebuild
+from bot.models import Answer, ArticleInfo, Coverage, ReloadReport, Source, Stats
+from bot.qa import answer_question
+from bot.search.snapshot import Snapshot
+from bot.storage.db import Database
+from bot.text.places import Gazetteer
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        self._snapshot: Snapshot | None = None
+        self._reader: PassageReader | None = None
+        self._reload_lock = asyncio.Lock()
+        self._user_key: bytes = b""
+
+    @classmethod
+    async def open(
+        cls, settings: Settings, *, build: bool = True, progress: Progress | None = None
+    ) -> Engine:
+        """Open the database, load the last good index, and build it if missing or stale."""
+        db = await Database.open(settings.db_path)
+        engine = cls(settings, db)
+        try:
+            await engine._load_user_key()
+            loaded = await load_snapshot(db)
+            if loaded:
+                engine._snapshot, engine._reader = loaded
+            if build:
+                await engine.reload(progress=progress)
+        except BaseException:
+            await engine.close()
+            raise
+        return engine
+
+    async def close(self) -> None:
+        if self._reader:
+            self._reader.close()
+            self._reader = None
+        await self.db.close()
+
+    # ------------------------------------------------------------------ answering
+
+    @property
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is None:
+            raise IndexNotReady("no index loaded")
+        return self._snapshot
+
+    def answer(self, question: str, *, offset: int = 0) -> Answer:
+        """The answer to a question, from the index in memory (no I/O but passage reads)."""
+        return answer_question(
+            self.snapshot, question, offset=offset, max_chars=self.settings.max_question_chars
+        )
+
+    async def ask(
+        self, question: str, *, user: str | None = None, channel: str = "cli", offset: int = 0
+    ) -> tuple[Answer, int | None]:
+        """Answer and log; a database that cannot log does not stop the answer."""
+        t0 = time.perf_counter()
+        answer = self.answer(question, offset=offset)
+        latency = (time.perf_counter() - t0) * 1000
+        try:
+            qid = await self.db.log_question(
+                user_hash=user,
+                channel=channel if not offset else "more",
+                question=question,
+                answer=render_plain(answer) or (answer.notice or ""),
+                refused=answer.refused,
+                latency_ms=latency,
+            )
+        except StorageError:
+            log.exception("question log unavailable; answering anyway")
+            qid = None
+        return answer, qid
+
+    def hash_user(self, user_id: int) -> str:
+        return hmac.new(self._user_key, str(user_id).encode(), hashlib.sha256).hexdigest()[:24]
+
+    async def _load_user_key(self) -> None:
+        if self.settings.user_hash_key:
+            self._user_key = self.settings.user_hash_key.encode()
+            return
+        # No key configured: one is made once and kept in the database, so hashes stay stable.
+        key = await self.db.get_meta("user_hash_key")
+        if key is None:
+            key = secrets.token_hex(32)
+            await self.db.set_meta("user_hash_key", key)
+        self._user_key = key.encode()
+
+    # ------------------------------------------------------------------ corpus
+
+    @property
+    def reloading(self) -> bool:
+        return self._reload_lock.locked()
+
+    async def reload(self, *, progress: Progress | None = None, force: bool = False) -> ReloadReport:
+        """Re-read the corpus and swap in the new index; questions use the old one meanwhile."""
+        if self._reload_lock.locked():
+            raise ReloadInProgress("a reload is already running")
+        async with self._reload_lock:
+            report, wrote = await rebuild(
+                self.db, self.settings, progress, force=force or self._snapshot is None
+            )
+            if wrote or self._snapshot is None:
+                loaded = await load_snapshot(self.db)
+                if loaded:
+                    old_reader = self._reader
+                    self._snapshot, self._reader = loaded
+                    if old_reader:
+                        old_reader.close()
+            return report
+
+    async def add_article(self, filename: str, data: bytes) -> ArticleInfo:
+        """Save an uploaded article into the articles directory and index it."""
+        name = safe_filename(filename)
+        if len(data) > self.settings.max_file_bytes:
+            raise UploadRejected(
+                "file too large",
+                user_message=f"Tệp quá lớn ({len(data):,} byte); giới hạn là {self.settings.max_file_bytes:,} byte.",
+            )
+        try:
+            text = decode(data)
+            parsed = parse_article(text, {}, Gazetteer.default())
+        except CorpusError as e:
+            raise UploadRejected(str(e), user_message=f"Tệp không được nhận: {e}.") from e
+        target = _free_path(self.settings.articles_dir, name, data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise StorageError(f"cannot save upload: {e}") from e
+        await self.reload()
+        rel = self.settings.relpath(target)
+        for a in self.snapshot.articles:
+            if a.path == rel:
+                source = Source(a.path, a.title, a.publisher, a.date, a.place, a.province, a.url)
+                return ArticleInfo(source, len(parsed.passages))
+        raise UploadRejected("indexed file missing", user_message="Tệp đã lưu nhưng không lập chỉ mục được.")
+
+    # ------------------------------------------------------------------ log and views
+
+    async def feedback(self, question_id: int, user: str, value: int) -> None:
+        await self.db.record_feedback(question_id, user, value)
+
+    async def logged_question(self, question_id: int) -> str | None:
+        return await self.db.question_text(question_id)
+
+    async def stats(self) -> Stats:
+        return await self.db.stats()
+
+    def coverage(self) -> Coverage:
+        return self.snapshot.coverage
+
+    def articles(self) -> list[Source]:
+        arts = sorted(self.snapshot.articles, key=lambda a: (a.date or "", a.path), reverse=True)
+        return [Source(a.path, a.title, a.publisher, a.date, a.place, a.province, a.url) for a in arts]
+
+
+def safe_filename(filename: str) -> str:
+    """A plain file name inside the articles directory: no path, no odd characters."""
+    base = unicodedata.normalize("NFC", Path(filename.replace("\\", "/")).name).strip()
+    stem, dot, ext = base.rpartition(".")
+    if not dot or ("." + ext.lower()) not in ARTICLE_SUFFIXES:
+        raise UploadRejected(
+            f"extension of {filename!r}", user_message="Chỉ nhận tệp văn bản .txt hoặc .md (mã hóa UTF-8)."
+        )
+    stem = re.sub(r"[^\w\-]+", "_", stem).strip("._-")[:80] or "bai-viet"
+    return f"{stem}.{ext.lower()}"
+
+
+def _free_path(directory: Path, name: str, data: bytes) -> Path:
+    target = directory / name
+    stem, ext = target.stem, target.suffix
+    n = 1
+    while target.exists() and target.read_bytes() != data:
+        target = directory / f"{stem}-{n}{ext}"
+        n += 1
+    return target
+
+
+__all__ = ["BotError", "Engine", "safe_filename"]

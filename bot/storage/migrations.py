@@ -1,0 +1,99 @@
+"""The SQLite schema as named steps, applied in order, each once, each in its own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "0001_corpus",
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- One row per distinct article content (file bytes + sidecar): the segmentation cache.
+        CREATE TABLE analyses (
+            hash TEXT PRIMARY KEY,
+            meta_json TEXT NOT NULL,
+            years_json TEXT NOT NULL,
+            tokens BLOB NOT NULL,      -- int32 term ids of every passage, concatenated
+            lengths BLOB NOT NULL,     -- int32 token count per passage
+            ngrams_json TEXT NOT NULL, -- syllable counts for diacritic restoration
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL REFERENCES analyses(hash) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            UNIQUE (hash, seq)
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            hash TEXT NOT NULL REFERENCES analyses(hash),
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            publisher TEXT,
+            date TEXT,
+            place TEXT,
+            province TEXT,
+            url TEXT,
+            indexed_at TEXT NOT NULL
+        );
+        CREATE TABLE terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
+        -- The last good index, written in the same transaction as the articles it covers.
+        CREATE TABLE snapshot (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            built_at TEXT NOT NULL,
+            ptr BLOB NOT NULL,
+            docs BLOB NOT NULL,
+            tfs BLOB NOT NULL,
+            doc_len BLOB NOT NULL,
+            doc_article BLOB NOT NULL,
+            doc_passage BLOB NOT NULL,
+            articles_json TEXT NOT NULL,
+            term_ids BLOB NOT NULL,    -- global term id of each index column
+            unigrams_json TEXT NOT NULL,
+            bigrams_json TEXT NOT NULL
+        );
+        """,
+    ),
+    Migration(
+        "0002_question_log",
+        """
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            asked_at TEXT NOT NULL,
+            user_hash TEXT,            -- keyed hash of the user id, never the id
+            channel TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            refused INTEGER NOT NULL,
+            latency_ms REAL NOT NULL
+        );
+        CREATE INDEX questions_asked_at ON questions(asked_at);
+        """,
+    ),
+    Migration(
+        "0003_feedback",
+        """
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+            user_hash TEXT NOT NULL,
+            value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+            at TEXT NOT NULL,
+            UNIQUE (question_id, user_hash)
+        );
+        """,
+    ),
+)
