@@ -138,7 +138,7 @@ def parse(
         if p.name in corpus_towns:
             if all(p != t for _, t in towns):
                 towns.append((m.start, p))
-        elif m.marked or (m.capitalised and not understood[: m.start].strip() == ""):
+        elif m.marked or (m.capitalised and understood[: m.start].strip() != ""):
             # A town we have no article about ("TX Bỉm Sơn"); a same-name province is a province.
             if not any(q.is_province and q.name == p.name for q in gazetteer.lookup(p.name)):
                 unknown.append(p.name)

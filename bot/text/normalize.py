@@ -10,9 +10,7 @@ import unicodedata
 
 # Zero-width and bidi controls survive copy-paste from web pages and chats; they split words invisibly.
 _INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x200E, 0x200F]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A))
+    [8203, 8204, 8205, 8288, 65279, 173, 8206, 8207, *list(range(8234, 8239)), *list(range(8294, 8298))]
 )
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")

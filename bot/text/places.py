@@ -81,7 +81,7 @@ class Gazetteer:
         for line in lines[1:]:
             if not line.strip():
                 continue
-            name, kind, province, alias = (line.split("\t") + ["", "", ""])[:4]
+            name, kind, province, alias = ([*line.split("\t"), "", "", ""])[:4]
             p = Place(name, kind, province or None)
             places.append(p)
             aliases[name + "|" + (province or "")] = [a for a in alias.split("|") if a]

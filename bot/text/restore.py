@@ -8,6 +8,7 @@ accent are kept as typed.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -46,7 +47,7 @@ def count_ngrams(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
         for line in re.split(r"[\n.;:!?()\"“”]+", text):
             syl = syllables(expand_abbreviations(line))
             uni.update(syl)
-            bi.update(f"{a} {b}" for a, b in zip(syl, syl[1:], strict=False))
+            bi.update(f"{a} {b}" for a, b in itertools.pairwise(syl))
     return uni, bi
 
 
