@@ -1,0 +1,245 @@
+"""Everything the bot says that is not an answer: Vietnamese, with full diacritics, HTML-escaped."""
+
+from __future__ import annotations
+
+import unicodedata
+from html import escape
+
+from bot.answer.render import format_date
+from bot.models import ArticleInfo, Coverage, ReloadReport, Source, Stats
+
+# Command menu (name, description) shown by Telegram clients.
+USER_COMMANDS: list[tuple[str, str]] = [
+    ("start", "Giới thiệu bot và câu hỏi mẫu"),
+    ("hoi", "Đặt câu hỏi (dùng trong nhóm): /hoi <câu hỏi>"),
+    ("nguon", "Danh sách bài viết bot đang dùng"),
+    ("help", "Cách đặt câu hỏi và các lệnh"),
+]
+ADMIN_COMMANDS: list[tuple[str, str]] = [
+    *USER_COMMANDS,
+    ("reload", "Nạp lại kho bài viết (quản trị viên)"),
+    ("stats", "Thống kê câu hỏi (quản trị viên)"),
+]
+
+BTN_MORE = "Xem thêm"
+BTN_UP = "👍"
+BTN_DOWN = "👎"
+BTN_PREV = "« Trước"
+BTN_NEXT = "Sau »"
+
+HINT_MEDIA = (
+    "Xin lỗi, tôi chỉ đọc được câu hỏi dạng chữ. Bạn hãy gõ câu hỏi, ví dụ về dân số, "
+    "thu nhập hay quy hoạch của một thị xã. Gõ /help để xem hướng dẫn."
+)
+HINT_DOCUMENT = (
+    "Xin lỗi, chỉ quản trị viên mới gửi được tệp bài viết cho bot. Bạn hãy gõ câu hỏi bằng chữ nhé."
+)
+HINT_DOCUMENT_GROUP = "Tệp bài viết chỉ nhận trong trò chuyện riêng với bot."
+HINT_EMPTY = "Bạn hãy gõ một câu hỏi về quy hoạch, kế hoạch phát triển của địa phương nhé."
+HINT_HOI_EMPTY = "Bạn hãy gõ câu hỏi ngay sau lệnh, ví dụ: /hoi Dân số thị xã Kinh Môn là bao nhiêu?"
+HINT_UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi."
+BUTTON_EXPIRED = "Nút này đã cũ. Bạn hãy hỏi lại nhé."
+QUESTION_GONE = "Tôi không còn lưu câu hỏi này. Bạn hãy hỏi lại nhé."
+FEEDBACK_THANKS_UP = "Cảm ơn bạn! Đã ghi nhận 👍"
+FEEDBACK_THANKS_DOWN = "Cảm ơn bạn! Đã ghi nhận 👎, chúng tôi sẽ cải thiện."
+FEEDBACK_FAILED = "Chưa ghi được góp ý, bạn thử lại sau nhé."
+GENERIC_ERROR = "Xin lỗi, đã có lỗi xảy ra. Bạn vui lòng thử lại sau."
+NO_ARTICLES = "Kho chưa có bài viết nào."
+RELOAD_STARTED = "Đang nạp lại kho bài viết… Bot vẫn trả lời câu hỏi bằng dữ liệu cũ trong lúc này."
+RELOAD_FAILED = "Nạp lại kho bài viết không thành công; bot vẫn dùng dữ liệu cũ. Chi tiết đã ghi vào log."
+UPLOAD_DOWNLOAD_FAILED = "Không tải được tệp từ Telegram. Bạn vui lòng gửi lại sau."
+UPLOAD_WORKING = "Đã nhận tệp, đang đọc và đưa vào kho…"
+
+
+def strip_diacritics(text: str) -> str:
+    """'Đông Triều' -> 'Dong Trieu': how many people type on a phone."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+def too_long(limit: int) -> str:
+    return f"Câu hỏi hơi dài (tối đa {limit} ký tự). Bạn hãy viết ngắn gọn lại, mỗi lần một ý nhé."
+
+
+def rate_limited(seconds: float) -> str:
+    wait = max(1, round(seconds))
+    return f"Bạn đang hỏi hơi nhanh. Vui lòng đợi khoảng {wait} giây rồi hỏi tiếp nhé."
+
+
+def _places(c: Coverage, n: int = 6) -> str:
+    names = list(c.places[:n])
+    more = len(c.places) - len(names)
+    text = ", ".join(names)
+    return text + (f" và {more} nơi khác" if more > 0 else "")
+
+
+def _span(c: Coverage) -> str:
+    if c.first_date and c.last_date:
+        first, last = format_date(c.first_date), format_date(c.last_date)
+        return f", đăng từ {first} đến {last}" if first != last else f", đăng ngày {first}"
+    return ""
+
+
+def examples(c: Coverage) -> list[str]:
+    """Two or three example questions built from the towns the corpus covers."""
+    places = list(c.places) or ["Kinh Môn"]
+    first = places[0]
+    second = places[1] if len(places) > 1 else first
+    third = places[2] if len(places) > 2 else second
+    out = [f"Định hướng phát triển của {first} đến năm 2030 là gì?"]
+    if second != first:
+        out.append(f"Tốc độ tăng trưởng kinh tế của {second} là bao nhiêu?")
+    out.append(f"{strip_diacritics(third).lower()} co bao nhieu xa phuong")
+    return out
+
+
+def welcome(c: Coverage, first_name: str | None, *, group: bool = False) -> str:
+    hello = f"Xin chào {escape(first_name, quote=False)}!" if first_name else "Xin chào!"
+    if c.articles:
+        knows = (
+            f"Tôi trả lời câu hỏi về quy hoạch và kế hoạch phát triển của địa phương bằng cách "
+            f"trích nguyên văn từ <b>{c.articles}</b> bài báo về {escape(_places(c), quote=False)}"
+            f"{_span(c)}, kèm nguồn để bạn kiểm tra."
+        )
+    else:
+        knows = (
+            "Tôi trả lời câu hỏi về quy hoạch địa phương bằng cách trích báo, nhưng kho hiện chưa có bài nào."
+        )
+    how = (
+        "Trong nhóm, hãy dùng /hoi &lt;câu hỏi&gt;, nhắc tên tôi hoặc trả lời tin nhắn của tôi."
+        if group
+        else "Cứ gõ câu hỏi như khi nhắn tin; gõ không dấu cũng được."
+    )
+    ex = "\n".join(f"• <i>{escape(q, quote=False)}</i>" for q in examples(c))
+    return (
+        f"{hello} {knows}\n\n{how}\n\nVí dụ:\n{ex}\n\n"
+        "Nếu kho bài không có thông tin, tôi sẽ nói thẳng là không biết chứ không đoán. "
+        "Gõ /help để xem hướng dẫn, /nguon để xem danh sách bài viết."
+    )
+
+
+def help_text(is_admin: bool) -> str:
+    lines = [
+        "<b>Cách hỏi</b>",
+        "• Trò chuyện riêng: gõ thẳng câu hỏi, có dấu hay không dấu đều được, "
+        "ví dụ <i>thu nhap binh quan kinh mon nam 2020</i>.",
+        "• Trong nhóm: /hoi &lt;câu hỏi&gt;, hoặc nhắc tên bot, hoặc trả lời tin nhắn của bot.",
+        "• Nên nêu tên địa phương và năm nếu có. Mỗi câu trả lời trích nguyên văn một đoạn báo "
+        "và ghi rõ nguồn; nút <b>Xem thêm</b> cho các đoạn liên quan khác, 👍/👎 để góp ý.",
+        "",
+        "<b>Lệnh</b>",
+        "/start: giới thiệu và câu hỏi mẫu",
+        "/hoi &lt;câu hỏi&gt;: đặt câu hỏi",
+        "/nguon: danh sách bài viết bot đang dùng",
+        "/help: hướng dẫn này",
+    ]
+    if is_admin:
+        lines += [
+            "",
+            "<b>Quản trị viên</b>",
+            "/reload: nạp lại kho bài viết (chạy nền, bot vẫn trả lời)",
+            "/stats: thống kê câu hỏi và góp ý",
+            "Gửi tệp .txt hoặc .md trong trò chuyện riêng để thêm bài viết.",
+        ]
+    return "\n".join(lines)
+
+
+def source_entry(n: int, s: Source) -> str:
+    title = escape(s.title, quote=False)
+    if s.url and s.url.startswith(("http://", "https://")):
+        title = f'<a href="{escape(s.url, quote=True)}">{title}</a>'
+    bits = [escape(b, quote=False) for b in (s.publisher, format_date(s.date), s.place) if b]
+    return f"{n}. <i>{title}</i>" + (f" ({', '.join(bits)})" if bits else "")
+
+
+def sources_page(sources: list[Source], page: int, per_page: int) -> tuple[str, int]:
+    """The text of one page of /nguon and the number of pages."""
+    if not sources:
+        return NO_ARTICLES, 1
+    pages = (len(sources) + per_page - 1) // per_page
+    page = min(max(page, 0), pages - 1)
+    start = page * per_page
+    head = f"<b>Kho có {len(sources)} bài viết</b> (mới nhất trước"
+    head += f", trang {page + 1}/{pages})" if pages > 1 else ")"
+    body = "\n".join(source_entry(start + i + 1, s) for i, s in enumerate(sources[start : start + per_page]))
+    return f"{head}\n\n{body}", pages
+
+
+def reload_report(r: ReloadReport) -> str:
+    if r.changed_anything:
+        head = (
+            f"✅ Đã nạp lại kho bài viết trong {r.seconds:.1f} giây: {r.new} bài mới, "
+            f"{r.changed} bài thay đổi, {r.removed} bài bị xoá, {r.unchanged} bài giữ nguyên."
+        )
+    else:
+        head = f"✅ Đã kiểm tra lại kho trong {r.seconds:.1f} giây: không có bài nào thay đổi."
+    lines = [head, f"Hiện có {r.articles} bài viết, {r.passages} đoạn trích."]
+    if r.problems:
+        lines.append(f"\n⚠️ {len(r.problems)} tệp không nạp được:")
+        lines += [
+            f"• <code>{escape(p.path, quote=False)}</code>: {escape(p.reason, quote=False)}"
+            for p in r.problems
+        ]
+    return "\n".join(lines)
+
+
+def upload_done(info: ArticleInfo) -> str:
+    s = info.source
+    unknown = "<i>không xác định</i>"
+
+    def field(value: str | None) -> str:
+        return escape(value, quote=False) if value else unknown
+
+    place = ", ".join(x for x in (s.place, s.province) if x) or None
+    return "\n".join(
+        [
+            "✅ Đã thêm bài viết vào kho và lập chỉ mục.",
+            f"Tiêu đề: <b>{field(s.title)}</b>",
+            f"Báo: {field(s.publisher)}",
+            f"Ngày đăng: {field(format_date(s.date))}",
+            f"Địa phương: {field(place)}",
+            f"Số đoạn trích: {info.passages}",
+            f"Tệp: <code>{escape(s.path, quote=False)}</code>",
+        ]
+    )
+
+
+def upload_rejected(reason: str) -> str:
+    return f"❌ Tệp không được nhận: {escape(reason, quote=False)}"
+
+
+def upload_too_big(size: int, limit: int) -> str:
+    return upload_rejected(f"tệp nặng {size / 1_000_000:.1f} MB, vượt giới hạn {limit / 1_000_000:.1f} MB.")
+
+
+def upload_bad_extension() -> str:
+    return upload_rejected("chỉ nhận tệp văn bản .txt hoặc .md (UTF-8).")
+
+
+def stats_text(s: Stats) -> str:
+    lines = [
+        "<b>Thống kê câu hỏi</b>",
+        f"24 giờ qua: {s.questions_24h} câu hỏi",
+        f"7 ngày qua: {s.questions_7d} câu hỏi, tỉ lệ không trả lời được {s.refusal_rate_7d * 100:.0f}%",
+        f"Góp ý: {s.feedback_up} 👍, {s.feedback_down} 👎",
+    ]
+    if s.top_questions:
+        lines += ["", "<b>Hỏi nhiều nhất</b>"]
+        lines += [f"• {escape(q, quote=False)} ({n} lần)" for q, n in s.top_questions]
+    if s.recent_unanswered:
+        lines += ["", "<b>Chưa trả lời được gần đây</b> (kho đang thiếu)"]
+        lines += [
+            f"• {escape(q, quote=False)} <i>({escape(_when(t), quote=False)})</i>"
+            for q, t in s.recent_unanswered
+        ]
+    return "\n".join(lines)
+
+
+def _when(iso: str) -> str:
+    if len(iso) >= 16 and iso[4] == "-":
+        return f"{format_date(iso[:10])} {iso[11:16]}"
+    return iso
+
+
+def reload_in_progress() -> str:
+    return "Đang có một lần nạp lại chạy. Bạn vui lòng đợi lần này xong, tôi sẽ báo kết quả."
