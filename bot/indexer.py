@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import Settings
-from bot.corpus.loader import ArticleFile, content_hash, read_article, scan
+from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, read_article, scan
 from bot.errors import CorpusError, StorageError
 from bot.models import FileProblem, ReloadReport
 from bot.search.bm25 import BM25Index, postings
@@ -89,6 +89,8 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
     problems = [FileProblem(settings.relpath(p), why) for p, why in scan_problems]
     known = await db.known_articles()
     files = {settings.relpath(f.path): f for f in files_list}
+    # After an upgrade of the analysis every file is re-read: its cached analysis is stale.
+    current = await db.get_meta("analysis_version") == ANALYSIS_VERSION.decode()
     unchanged: dict[str, str] = {}
     candidates: list[tuple[str, str, bytes, dict[str, str | None], ArticleFile]] = []
 
@@ -97,7 +99,7 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
             k = known.get(rel)
             side = f.path.with_name(f.path.stem + ".meta.json")
             side_mtime = side.stat().st_mtime_ns if side.exists() else 0
-            if k and k.size == f.size and k.mtime_ns == f.mtime_ns + side_mtime:
+            if current and k and k.size == f.size and k.mtime_ns == f.mtime_ns + side_mtime:
                 unchanged[rel] = k.hash
                 continue
             try:
@@ -252,6 +254,7 @@ async def _write(
         # Analyses no article uses any more (their passages go with them).
         await conn.execute("DELETE FROM analyses WHERE hash NOT IN (SELECT hash FROM articles)")
         await _write_snapshot(db, report)
+        await db.set_meta("analysis_version", ANALYSIS_VERSION.decode())
         await conn.execute("COMMIT")
     except BaseException:
         await conn.execute("ROLLBACK")

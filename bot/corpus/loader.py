@@ -104,8 +104,12 @@ def decode(data: bytes) -> str:
     return text
 
 
+# Bump when cleaning, passage splitting or analysis changes: cached analyses are then redone.
+ANALYSIS_VERSION = b"analysis-v2"
+
+
 def content_hash(ident: bytes) -> str:
-    return hashlib.sha256(ident).hexdigest()
+    return hashlib.sha256(ANALYSIS_VERSION + b"\0" + ident).hexdigest()
 
 
 def parse_article(text: str, overrides: dict[str, str | None], gazetteer: Gazetteer) -> ParsedArticle:

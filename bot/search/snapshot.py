@@ -19,7 +19,10 @@ from bot.text.figures import years_in
 from bot.text.places import Gazetteer, Place
 from bot.text.restore import DiacriticModel, count_ngrams
 
-_ANNOUNCES = re.compile(r"^(?:đó là|gồm|bao gồm|cụ thể)\b", re.IGNORECASE)
+# A following sentence that completes this one: its consequence or its details.
+_CONTINUES = re.compile(
+    r"^(?:đó là|gồm|bao gồm|cụ thể|từ đó|do đó|vì thế|vì vậy|nhờ đó|nhờ vậy|trong đó)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -45,7 +48,8 @@ def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
         prev = ps[i - 1] if i > 0 and ps[i - 1].paragraph == p.paragraph else None
         nxt = ps[i + 1] if i + 1 < len(ps) and ps[i + 1].paragraph == p.paragraph else None
         before = prev.text if prev is not None and _leans_back(p.text) else None
-        after = nxt.text if nxt is not None and _ANNOUNCES.match(nxt.text) else None
+        # What follows and leans on it ("Từ đó, ...", "Đó là ...") completes the quote.
+        after = nxt.text if nxt is not None and _CONTINUES.match(nxt.text) else None
         units.append(PassageText(p.text, before, after))
     tokens = [analyze(" ".join(x for x in (u.before, u.text, u.after) if x)) for u in units]
     body = [p.text for p in ps]

@@ -153,6 +153,15 @@ STOPWORDS = frozenset(
         "dạ",
         "như_nào",
         "sao_vậy",
+        "làm",
+        "còn",
+        "ra",
+        "đã",
+        "đang",
+        "có",
+        "phải",
+        "rõ",
+        "xem",
     ]
 )
 
@@ -203,6 +212,10 @@ def analyze(text: str, *, keep_stopwords: bool = False) -> list[str]:
         if not keep_stopwords and tok in STOPWORDS:
             continue
         words.append(tok)
+        if "_" in tok:
+            # The syllables of a compound too: pyvi joins "kết_nối" in one sentence and leaves
+            # "nối" alone in another; both should meet.
+            words.extend(syl for syl in tok.split("_") if syl not in STOPWORDS)
     return figures + words
 
 

@@ -205,15 +205,18 @@ def upload_done(info: ArticleInfo) -> str:
 
 
 def upload_rejected(reason: str) -> str:
-    return f"❌ Tệp không được nhận: {escape(reason, quote=False)}"
+    """`reason` is a complete Vietnamese sentence (the engine's UploadRejected.user_message)."""
+    return f"❌ {escape(reason, quote=False)}"
 
 
 def upload_too_big(size: int, limit: int) -> str:
-    return upload_rejected(f"tệp nặng {size / 1_000_000:.1f} MB, vượt giới hạn {limit / 1_000_000:.1f} MB.")
+    return upload_rejected(
+        f"Tệp quá lớn ({size / 1_000_000:.1f} MB); giới hạn là {limit / 1_000_000:.1f} MB."
+    )
 
 
 def upload_bad_extension() -> str:
-    return upload_rejected("chỉ nhận tệp văn bản .txt hoặc .md (UTF-8).")
+    return upload_rejected("Chỉ nhận tệp văn bản .txt hoặc .md (mã hoá UTF-8).")
 
 
 def stats_text(s: Stats) -> str:

@@ -1,0 +1,524 @@
+"""Telegram handlers: questions, buttons, commands, admin tools and the global error handler."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.answer.render import render_html
+from bot.config import Settings
+from bot.errors import BotError, NotAdmin, ReloadInProgress, UploadRejected
+from bot.models import Answer
+from bot.tg import texts
+from bot.tg.ratelimit import SlidingWindowLimiter
+from bot.tg.split import split_html
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+log = logging.getLogger(__name__)
+
+SOURCES_PER_PAGE = 8
+MORE_PAGES_TRIED = 3  # "Xem thêm" skips pages whose passages were all shown already
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+# Callback data (at most 64 bytes): more passages, feedback, a page of /nguon.
+CB_MORE = re.compile(r"^m:(\d{1,12}):(\d{1,4})$")
+CB_FEEDBACK = re.compile(r"^f:(\d{1,12}):(-1|1)$")
+CB_SOURCES = re.compile(r"^s:(\d{1,4})$")
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def engine_of(context: Context) -> Engine:
+    return context.application.bot_data["engine"]
+
+
+def settings_of(context: Context) -> Settings:
+    return context.application.bot_data["settings"]
+
+
+def limiter_of(context: Context) -> SlidingWindowLimiter:
+    return context.application.bot_data["limiter"]
+
+
+def is_admin(update: Update, context: Context) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in settings_of(context).admin_ids
+
+
+def user_tag(context: Context, user_id: int | None) -> str:
+    """How a user appears in logs: a short keyed hash, never the id."""
+    if user_id is None:
+        return "-"
+    try:
+        return engine_of(context).hash_user(user_id)[:12]
+    except Exception:  # the engine is not there yet: still never log the raw id
+        return "?"
+
+
+def is_group(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+async def reply_html(
+    message: Message,
+    html_text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    quote: bool | None = None,
+) -> Message | None:
+    """Send HTML in as many messages as needed; the keyboard goes under the last one."""
+    pieces = split_html(html_text) or [texts.GENERIC_ERROR]
+    last: Message | None = None
+    for i, piece in enumerate(pieces):
+        last = await message.reply_text(
+            piece,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=NO_PREVIEW,
+            reply_markup=markup if i == len(pieces) - 1 else None,
+            do_quote=quote if i == 0 else False,
+        )
+    return last
+
+
+async def typing(message: Message) -> None:
+    """Best effort: a missing 'typing…' never stops an answer."""
+    try:
+        await message.reply_chat_action(ChatAction.TYPING)
+    except TelegramError as e:
+        log.debug("send_chat_action failed: %s", e)
+
+
+async def within_rate_limit(update: Update, context: Context) -> bool:
+    """Counts one question; when over the limit, says so politely once and returns False."""
+    user = update.effective_user
+    if user is None:
+        return True
+    limiter = limiter_of(context)
+    if limiter.hit(user.id):
+        return True
+    log.info("rate limited user %s", user_tag(context, user.id))
+    text = texts.rate_limited(limiter.retry_after(user.id))
+    if update.callback_query is not None:
+        await update.callback_query.answer(text)
+    elif limiter.should_warn(user.id) and update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+    return False
+
+
+def answer_keyboard(
+    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool
+) -> InlineKeyboardMarkup | None:
+    row: list[InlineKeyboardButton] = []
+    if qid is None:
+        return None
+    if answer.has_more and answer.quotes:
+        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=f"m:{qid}:{next_offset}"))
+    if feedback and answer.quotes and not answer.refused:
+        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=f"f:{qid}:1"))
+        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=f"f:{qid}:-1"))
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+def without_more_button(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    if markup is None:
+        return None
+    rows = [
+        [b for b in row if not (isinstance(b.callback_data, str) and b.callback_data.startswith("m:"))]
+        for row in markup.inline_keyboard
+    ]
+    rows = [r for r in rows if r]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def addressed_question(message: Message, bot_id: int, bot_username: str | None) -> str | None:
+    """In a group: the question if the message mentions the bot or replies to it, else None."""
+    text = message.text or ""
+    mention = f"@{bot_username}".lower() if bot_username else None
+    addressed = False
+    for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+        if (entity.type == MessageEntity.MENTION and value.lower() == mention) or (
+            entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and entity.user.id == bot_id
+        ):
+            addressed = True
+            text = text.replace(value, " ", 1)
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        addressed = True
+    return " ".join(text.split()) if addressed else None
+
+
+def command_argument(message: Message) -> str:
+    """The text after a leading /command (keeps the question exactly as typed)."""
+    text = message.text or ""
+    for entity in message.entities:
+        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            # Offsets are UTF-16 units; the command itself is ASCII so both counts agree.
+            return text[entity.length :].strip()
+    return text.strip()
+
+
+# ---------------------------------------------------------------- questions
+
+
+async def answer_question(update: Update, context: Context, question: str) -> None:
+    """Validates, rate-limits, answers with quoted passages and buttons."""
+    message = update.effective_message
+    if message is None:
+        return
+    settings = settings_of(context)
+    question = question.strip()
+    if not question:
+        await message.reply_text(texts.HINT_EMPTY)
+        return
+    if len(question) > settings.max_question_chars:
+        await message.reply_text(texts.too_long(settings.max_question_chars))
+        return
+    if not await within_rate_limit(update, context):
+        return
+    await typing(message)
+    engine = engine_of(context)
+    user = update.effective_user
+    user_hash = engine.hash_user(user.id) if user else None
+    answer, qid = await engine.ask(question, user=user_hash, channel="telegram")
+    markup = answer_keyboard(answer, qid, 1, feedback=True)
+    await reply_html(message, render_html(answer), markup)
+
+
+async def on_private_text(update: Update, context: Context) -> None:
+    """A private text message is a question: the user sees a quoted, cited answer."""
+    await answer_question(update, context, update.effective_message.text or "")
+
+
+async def on_group_text(update: Update, context: Context) -> None:
+    """In a group, the user sees an answer only when the message mentions or replies to the bot."""
+    question = addressed_question(update.effective_message, context.bot.id, context.bot.username)
+    if question is None:
+        return
+    await answer_question(update, context, question)
+
+
+async def cmd_hoi(update: Update, context: Context) -> None:
+    """/hoi <câu hỏi>: the user sees the answer, or how to use /hoi when nothing follows it."""
+    question = command_argument(update.effective_message)
+    if not question:
+        await update.effective_message.reply_text(texts.HINT_HOI_EMPTY)
+        return
+    await answer_question(update, context, question)
+
+
+async def on_more(update: Update, context: Context) -> None:
+    """'Xem thêm': the user sees the next passages for the same question in a new message."""
+    query = update.callback_query
+    m = CB_MORE.match(query.data or "")
+    qid, offset = int(m.group(1)), int(m.group(2))
+    if not await within_rate_limit(update, context):
+        return
+    engine = engine_of(context)
+    question = await engine.logged_question(qid)
+    if question is None:
+        await query.answer(texts.QUESTION_GONE, show_alert=True)
+        return
+    await query.answer()
+    message = query.message if isinstance(query.message, Message) else None
+    shown = (message.text or "") if message else ""
+    answer = engine.answer(question, offset=offset)
+    for _ in range(MORE_PAGES_TRIED):
+        fresh = tuple(q for q in answer.quotes if q.text not in shown)
+        offset += max(len(answer.quotes), 1)
+        if fresh or not answer.has_more:
+            answer = dataclasses.replace(answer, quotes=fresh) if fresh else answer
+            break
+        answer = engine.answer(question, offset=offset)
+    if not answer.quotes and not answer.notice:
+        answer = dataclasses.replace(answer, notice="Tôi không còn đoạn nào khác liên quan đến câu hỏi này.")
+    if message is not None:
+        try:
+            await message.edit_reply_markup(without_more_button(message.reply_markup))
+        except TelegramError as e:
+            log.debug("could not drop the 'Xem thêm' button: %s", e)
+        await typing(message)
+        await reply_html(
+            message, render_html(answer), answer_keyboard(answer, qid, offset, feedback=False), quote=False
+        )
+    elif query.from_user is not None:
+        await context.bot.send_message(
+            query.from_user.id, split_html(render_html(answer))[0], parse_mode=ParseMode.HTML
+        )
+
+
+async def on_feedback(update: Update, context: Context) -> None:
+    """👍/👎: the user sees a short thank-you toast; the vote is stored with the question."""
+    query = update.callback_query
+    m = CB_FEEDBACK.match(query.data or "")
+    qid, value = int(m.group(1)), int(m.group(2))
+    engine = engine_of(context)
+    try:
+        await engine.feedback(qid, engine.hash_user(query.from_user.id), value)
+    except BotError as e:
+        log.warning("feedback not stored for question %s: %s", qid, e)
+        await query.answer(texts.FEEDBACK_FAILED)
+        return
+    await query.answer(texts.FEEDBACK_THANKS_UP if value > 0 else texts.FEEDBACK_THANKS_DOWN)
+
+
+async def on_stale_button(update: Update, context: Context) -> None:
+    """A button this version of the bot does not know: the user is asked to ask again."""
+    await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=True)
+
+
+# ---------------------------------------------------------------- commands
+
+
+async def cmd_start(update: Update, context: Context) -> None:
+    """/start: the user sees what the bot knows (towns, articles, dates) and example questions."""
+    user = update.effective_user
+    text = texts.welcome(
+        engine_of(context).coverage(), user.first_name if user else None, group=is_group(update)
+    )
+    await reply_html(update.effective_message, text)
+
+
+async def cmd_help(update: Update, context: Context) -> None:
+    """/help: the user sees how to ask and the commands (admin commands too for admins)."""
+    await reply_html(update.effective_message, texts.help_text(is_admin(update, context)))
+
+
+def sources_markup(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    if pages <= 1:
+        return None
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(texts.BTN_PREV, callback_data=f"s:{page - 1}"))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(texts.BTN_NEXT, callback_data=f"s:{page + 1}"))
+    return InlineKeyboardMarkup([row])
+
+
+async def cmd_nguon(update: Update, context: Context) -> None:
+    """/nguon: the user sees the articles (title, publisher, date), a page at a time with buttons."""
+    text, pages = texts.sources_page(engine_of(context).articles(), 0, SOURCES_PER_PAGE)
+    await reply_html(update.effective_message, text, sources_markup(0, pages))
+
+
+async def on_sources_page(update: Update, context: Context) -> None:
+    """« Trước / Sau »: the /nguon message turns to another page."""
+    query = update.callback_query
+    page = int(CB_SOURCES.match(query.data or "").group(1))
+    sources = engine_of(context).articles()
+    text, pages = texts.sources_page(sources, page, SOURCES_PER_PAGE)
+    page = min(page, pages - 1)
+    await query.answer()
+    try:
+        await query.edit_message_text(
+            split_html(text)[0],
+            parse_mode=ParseMode.HTML,
+            link_preview_options=NO_PREVIEW,
+            reply_markup=sources_markup(page, pages),
+        )
+    except TelegramError as e:  # "message is not modified" after a double tap
+        log.debug("sources page edit failed: %s", e)
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """An unknown /command in a private chat: the user is pointed to /help."""
+    await update.effective_message.reply_text(texts.HINT_UNKNOWN_COMMAND)
+
+
+# ---------------------------------------------------------------- admin
+
+
+async def require_admin(update: Update, context: Context, command: str) -> bool:
+    if is_admin(update, context):
+        return True
+    user = update.effective_user
+    log.warning("non-admin user %s tried /%s", user_tag(context, user.id if user else None), command)
+    await update.effective_message.reply_text(NotAdmin.user_message)
+    return False
+
+
+async def cmd_reload(update: Update, context: Context) -> None:
+    """/reload (admin): the admin is told it started, then gets a report of what changed."""
+    if not await require_admin(update, context, "reload"):
+        return
+    engine = engine_of(context)
+    bot_data = context.application.bot_data
+    running = bot_data.get("reload_task")
+    if engine.reloading or (running is not None and not running.done()):
+        await update.effective_message.reply_text(texts.reload_in_progress())
+        return
+    message = update.effective_message
+    await message.reply_text(texts.RELOAD_STARTED)
+    log.info("reload started by admin %s", user_tag(context, update.effective_user.id))
+    bot_data["reload_task"] = context.application.create_task(
+        _reload_and_report(engine, message), update=update, name="reload"
+    )
+
+
+async def _reload_and_report(engine: Engine, message: Message) -> None:
+    try:
+        report = await engine.reload()
+    except ReloadInProgress:
+        text = texts.reload_in_progress()
+    except BotError as e:
+        log.exception("reload failed")
+        text = texts.upload_rejected(e.user_message)
+    except Exception:
+        log.exception("reload failed")
+        text = texts.RELOAD_FAILED
+    else:
+        log.info(
+            "reload done: %d new, %d changed, %d removed, %d problems, %.1fs",
+            report.new, report.changed, report.removed, len(report.problems), report.seconds,
+        )  # fmt: skip
+        text = texts.reload_report(report)
+    await reply_html(message, text, quote=False)
+
+
+async def cmd_stats(update: Update, context: Context) -> None:
+    """/stats (admin, private chat): the admin sees question counts, refusals, top and unanswered questions."""
+    if not await require_admin(update, context, "stats"):
+        return
+    if is_group(update):
+        await update.effective_message.reply_text("Lệnh /stats chỉ dùng trong trò chuyện riêng với bot.")
+        return
+    stats = await engine_of(context).stats()
+    await reply_html(update.effective_message, texts.stats_text(stats))
+
+
+async def on_document(update: Update, context: Context) -> None:
+    """A document: admins (private chat) see what was detected or why it was refused; others get a hint."""
+    message = update.effective_message
+    if is_group(update):
+        if addressed_question(message, context.bot.id, context.bot.username) is not None:
+            await message.reply_text(texts.HINT_DOCUMENT_GROUP)
+        return
+    if not is_admin(update, context):
+        log.info("document from non-admin user %s ignored", user_tag(context, update.effective_user.id))
+        await message.reply_text(texts.HINT_DOCUMENT)
+        return
+    doc = message.document
+    settings = settings_of(context)
+    name = doc.file_name or "bai-viet.txt"
+    if not name.lower().endswith((".txt", ".md")):
+        await reply_html(message, texts.upload_bad_extension())
+        return
+    if doc.file_size and doc.file_size > settings.max_file_bytes:
+        await reply_html(message, texts.upload_too_big(doc.file_size, settings.max_file_bytes))
+        return
+    await typing(message)
+    try:
+        tg_file = await context.bot.get_file(doc.file_id)
+        data = bytes(await tg_file.download_as_bytearray())
+    except TelegramError as e:
+        log.warning("download of an uploaded document failed: %s", e)
+        await message.reply_text(texts.UPLOAD_DOWNLOAD_FAILED)
+        return
+    engine = engine_of(context)
+    try:
+        info = await engine.add_article(name, data)
+    except UploadRejected as e:
+        log.info("upload %r refused: %s", name, e)
+        await reply_html(message, texts.upload_rejected(e.user_message))
+        return
+    except ReloadInProgress:
+        await message.reply_text(texts.reload_in_progress())
+        return
+    log.info("article %s added by admin %s", info.source.path, user_tag(context, update.effective_user.id))
+    await reply_html(message, texts.upload_done(info))
+
+
+async def on_other_message(update: Update, context: Context) -> None:
+    """Photos, stickers, voice and the like: a short polite hint (in groups only when replying to the bot)."""
+    message = update.effective_message
+    if is_group(update):
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+            return
+    await message.reply_text(texts.HINT_MEDIA)
+
+
+# ---------------------------------------------------------------- errors
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Any failure: logged with its traceback first; the user sees a polite message, never a traceback."""
+    error = context.error
+    log.error("error while handling an update: %s", type(error).__name__, exc_info=error)
+    if not isinstance(update, Update):
+        return
+    text = error.user_message if isinstance(error, BotError) else texts.GENERIC_ERROR
+    try:
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer(text, show_alert=True)
+                return
+            except TelegramError:
+                pass  # already answered: fall through to a message
+        chat = update.effective_chat
+        if chat is not None:
+            await context.bot.send_message(chat.id, text)
+    except TelegramError as e:
+        log.warning("could not tell the user about the error: %s", e)
+
+
+# ---------------------------------------------------------------- wiring
+
+
+def register(application: Application, settings: Settings) -> None:
+    """Add every handler to `application`; state lives in `bot_data`."""
+    application.bot_data["settings"] = settings
+    application.bot_data["limiter"] = SlidingWindowLimiter(settings.rate_limit_per_minute, 60.0)
+    new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    application.add_handlers(
+        [
+            CommandHandler("start", cmd_start, filters=new),
+            CommandHandler("help", cmd_help, filters=new),
+            CommandHandler("hoi", cmd_hoi, filters=new),
+            CommandHandler("nguon", cmd_nguon, filters=new),
+            CommandHandler("reload", cmd_reload, filters=new),
+            CommandHandler("stats", cmd_stats, filters=new),
+            CallbackQueryHandler(on_more, pattern=CB_MORE),
+            CallbackQueryHandler(on_feedback, pattern=CB_FEEDBACK),
+            CallbackQueryHandler(on_sources_page, pattern=CB_SOURCES),
+            CallbackQueryHandler(on_stale_button),
+            MessageHandler(new & private & filters.COMMAND, on_unknown_command),
+            MessageHandler(new & private & filters.TEXT, on_private_text),
+            MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, on_group_text),
+            MessageHandler(new & filters.Document.ALL, on_document),
+            MessageHandler(new & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_other_message),
+        ]
+    )
+    application.add_error_handler(on_error)
+
+
+__all__ = ["asyncio", "register"]
