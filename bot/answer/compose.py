@@ -93,11 +93,15 @@ def _supporting(
     used = len(main.text)
     seen_text = {main.text}
     for hit in res.hits[1:]:
-        if len(out) >= 1 or hit.coverage < MIN_COVERAGE:
-            continue
         other_article = hit.article != best.article
+        if len(out) >= 1:
+            continue
         if q.comparison and other_article:
-            wanted = hit.score >= 0.45 * best.score
+            # The other side of a comparison within one place lies in another period: judge it
+            # without the first side's time constraint.
+            wanted = hit.bm25 >= 0.45 * best.bm25 and hit.coverage >= MIN_COVERAGE / 2
+        elif hit.coverage < MIN_COVERAGE:
+            continue
         elif other_article:
             # The same facts from another article of the place (another year): worth showing.
             wanted = hit.score >= 0.8 * best.score and not q.years

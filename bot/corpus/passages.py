@@ -13,7 +13,7 @@ _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+|(?<=\./\.)\s+")
 # Openers that lean on the sentence before them.
 LEANS_BACK = re.compile(
     r"^(?:trong đó|theo đó|đó là|cụ thể|ngoài ra|bên cạnh đó|tuy nhiên|do đó|vì thế|vì vậy|từ đó|cùng với đó"
-    r"|đồng thời|song song với đó|với|riêng|gồm|như vậy)\b",
+    r"|đồng thời|song song với đó|với|riêng|gồm|như vậy|nhất là|đặc biệt là|trước hết)\b",
     re.IGNORECASE,
 )
 # A sentence that announces what follows.

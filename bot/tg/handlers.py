@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import re
@@ -249,29 +248,35 @@ async def on_more(update: Update, context: Context) -> None:
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     shown = (message.text or "") if message else ""
+    if message is not None:
+        await typing(message)
     answer = engine.answer(question, offset=offset)
-    for _ in range(MORE_PAGES_TRIED):
-        fresh = tuple(q for q in answer.quotes if q.text not in shown)
+    for attempt in range(1, MORE_PAGES_TRIED + 1):
         offset += max(len(answer.quotes), 1)
-        if fresh or not answer.has_more:
-            answer = dataclasses.replace(answer, quotes=fresh) if fresh else answer
+        fresh = tuple(q for q in answer.quotes if q.text not in shown)
+        if fresh or not answer.has_more or attempt == MORE_PAGES_TRIED:
+            answer = dataclasses.replace(answer, quotes=fresh)
             break
         answer = engine.answer(question, offset=offset)
     if not answer.quotes and not answer.notice:
-        answer = dataclasses.replace(answer, notice="Tôi không còn đoạn nào khác liên quan đến câu hỏi này.")
-    if message is not None:
-        try:
-            await message.edit_reply_markup(without_more_button(message.reply_markup))
-        except TelegramError as e:
-            log.debug("could not drop the 'Xem thêm' button: %s", e)
-        await typing(message)
-        await reply_html(
-            message, render_html(answer), answer_keyboard(answer, qid, offset, feedback=False), quote=False
-        )
-    elif query.from_user is not None:
-        await context.bot.send_message(
-            query.from_user.id, split_html(render_html(answer))[0], parse_mode=ParseMode.HTML
-        )
+        answer = dataclasses.replace(answer, notice=texts.NOTHING_MORE, has_more=False)
+    html_text = render_html(answer)
+    markup = answer_keyboard(answer, qid, offset, feedback=False)
+    if message is None:  # too old to reply to: send to the chat
+        for i, piece in enumerate(pieces := split_html(html_text)):
+            await context.bot.send_message(
+                update.effective_chat.id,
+                piece,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup if i == len(pieces) - 1 else None,
+            )
+        return
+    try:
+        await message.edit_reply_markup(without_more_button(message.reply_markup))
+    except TelegramError as e:
+        log.debug("could not drop the 'Xem thêm' button: %s", e)
+    await reply_html(message, html_text, markup, quote=False)
 
 
 async def on_feedback(update: Update, context: Context) -> None:
@@ -520,5 +525,3 @@ def register(application: Application, settings: Settings) -> None:
     )
     application.add_error_handler(on_error)
 
-
-__all__ = ["asyncio", "register"]
