@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -33,6 +33,13 @@ Thiếu TELEGRAM_BOT_TOKEN: bot Telegram cần token để chạy.
 
 TELEGRAM_BOT_TOKEN is not set. Message @BotFather on Telegram, send /newbot, and put the token
 it gives you in {env} as TELEGRAM_BOT_TOKEN=... (or export it), then run `python -m bot run` again.
+"""
+
+INVALID_TOKEN = """\
+Telegram từ chối TELEGRAM_BOT_TOKEN (sai hoặc đã bị thu hồi). Lấy lại token bằng @BotFather
+(/mybots → API Token) và sửa trong {env}.
+
+Telegram rejected TELEGRAM_BOT_TOKEN (wrong or revoked). Get it again from @BotFather and fix {env}.
 """
 
 MISSING_TORNADO = """\
@@ -135,7 +142,9 @@ async def _post_shutdown(application: Application) -> None:
 
 def _configure_logging(settings: Settings) -> None:
     level = getattr(logging, settings.log_level, logging.INFO)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     install_redaction([settings.telegram_token, settings.webhook_secret, settings.user_hash_key])
 
 
@@ -156,9 +165,7 @@ def run(settings: Settings) -> int:
         application = build_application(settings)
         if settings.webhook_url:
             url_path = urlparse(settings.webhook_url).path.lstrip("/")
-            log.info(
-                "starting webhook on %s:%d/%s", settings.webhook_listen, settings.webhook_port, url_path
-            )
+            log.info("starting webhook on %s:%d/%s", settings.webhook_listen, settings.webhook_port, url_path)
             application.run_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
@@ -174,6 +181,10 @@ def run(settings: Settings) -> int:
         log.error("bot stopped: %s", e, exc_info=True)
         print(e.user_message, file=sys.stderr)
         return 1 if not isinstance(e, ConfigError) else 2
+    except InvalidToken as e:
+        log.error("Telegram refused the token: %s", e)
+        print(INVALID_TOKEN.format(env=settings.root / ".env"), file=sys.stderr)
+        return 2
     except TelegramError as e:
         log.error("bot stopped by a Telegram error: %s", e, exc_info=True)
         return 1

@@ -524,4 +524,3 @@ def register(application: Application, settings: Settings) -> None:
         ]
     )
     application.add_error_handler(on_error)
-
