@@ -55,7 +55,7 @@ def rows():
         cols = line.split("\t")
         assert len(cols) == 4, f"line {i}: expected 4 columns, got {len(cols)}"
         assert all(c == c.strip() for c in cols), f"line {i}: stray whitespace"
-        out.append(dict(zip(HEADER, cols)))
+        out.append(dict(zip(HEADER, cols, strict=True)))
     return out
 
 
