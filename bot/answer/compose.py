@@ -32,7 +32,10 @@ def _trim(text: str) -> str:
 
 
 def refusal_text(q: ParsedQuestion, coverage: Coverage, reason: str) -> str:
-    places = ", ".join(coverage.places) if coverage.places else "chưa có địa phương nào"
+    shown = coverage.places[:8]
+    places = ", ".join(shown) if shown else "chưa có địa phương nào"
+    if len(coverage.places) > len(shown):
+        places += f" và {len(coverage.places) - len(shown)} địa phương khác"
     span = ""
     if coverage.first_date and coverage.last_date:
         span = f", đăng từ {coverage.first_date[:4]} đến {coverage.last_date[:4]}"
