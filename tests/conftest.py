@@ -1,0 +1,111 @@
+"""Shared fixtures: a temporary project with the seeds, its settings, an open Engine, and an
+in-memory snapshot of the seeds for the pure (no I/O) tests.
+
+Everything is real: pyvi, rank-bm25, SQLite files. pyvi's import and the seeds' analysis are the
+slow parts, so they happen once per session; tests that need their own database either build it
+(indexer tests) or start from a copy of one built once (``engine``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.corpus.loader import read_article
+from bot.engine import Engine
+from bot.models import Answer
+from bot.qa import answer_question
+from bot.search.snapshot import AnalyzedArticle, Snapshot, analyze_text, snapshot_in_memory
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+MAX_FILE_BYTES = 2_000_000
+
+
+def make_project(root: Path) -> Path:
+    """A project root holding a copy of the repository's seeds/ and an empty data/articles/."""
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "data" / "articles").mkdir(parents=True)
+    return root
+
+
+def settings_for(root: Path, **extra: str) -> Settings:
+    env = {
+        "BOT_DB": str(root / "data" / "bot.db"),
+        "BOT_CORPUS": "seeds,data/articles",
+        "BOT_WORKERS": "1",
+        **extra,
+    }
+    return Settings.from_env(env=env, root=root)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture
+def settings(project: Path) -> Settings:
+    return settings_for(project)
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file indexed once from the seeds (copied by tests that only need *an* index)."""
+    root = make_project(tmp_path_factory.mktemp("built") / "project")
+    s = settings_for(root)
+
+    async def build() -> None:
+        engine = await Engine.open(s)
+        await engine.close()
+
+    asyncio.run(build())
+    return s.db_path
+
+
+def copy_db(src: Path, settings: Settings) -> None:
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, settings.db_path)
+
+
+@pytest.fixture
+async def engine(settings: Settings, built_db: Path) -> AsyncIterator[Engine]:
+    """An Engine on the tmp project; its database starts as a copy of one built from the seeds."""
+    copy_db(built_db, settings)
+    eng = await Engine.open(settings)
+    try:
+        yield eng
+    finally:
+        await eng.close()
+
+
+# ---------------------------------------------------------------- pure, in-memory
+
+
+@pytest.fixture(scope="session")
+def seed_items() -> list[tuple[str, AnalyzedArticle]]:
+    """Every seed analysed by the real pipeline, with its sidecar metadata applied."""
+    items = []
+    for p in SEED_FILES:
+        text, _ident, overrides = read_article(p, MAX_FILE_BYTES)
+        items.append((f"seeds/{p.name}", analyze_text(text, overrides)))
+    return items
+
+
+@pytest.fixture(scope="session")
+def seed_snapshot(seed_items: list[tuple[str, AnalyzedArticle]]) -> Snapshot:
+    return snapshot_in_memory(seed_items)
+
+
+@pytest.fixture(scope="session")
+def ask(seed_snapshot: Snapshot) -> Callable[[str], Answer]:
+    def _ask(question: str) -> Answer:
+        return answer_question(seed_snapshot, question)
+
+    return _ask

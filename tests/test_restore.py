@@ -1,0 +1,139 @@
+"""Questions typed without (or with some) diacritics: restoration and end-to-end answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.search.query import understand
+from bot.text.normalize import fold
+
+KM2020 = "seeds/000_c33e73732ab2c98c.txt"
+DT2022 = "seeds/001_8ff5bff24f778362.txt"
+KM2023 = "seeds/002_2aaee87bbf065049.txt"
+MC2024 = "seeds/003_0255a5737a73828f.txt"
+KA2019 = "seeds/004_b115fdf71c4cebb7.txt"
+
+
+@pytest.fixture(scope="module")
+def model(seed_snapshot):
+    return seed_snapshot.model
+
+
+@pytest.mark.parametrize(
+    ("typed", "restored"),
+    [
+        ("thu nhap binh quan dau nguoi kinh mon", "thu nhập bình quân đầu người kinh môn"),
+        ("tong thu ngan sach dong trieu", "tổng thu ngân sách đông triều"),
+        ("ty le lap day cum cong nghiep", "tỷ lệ lấp đầy cụm công nghiệp"),
+        ("mong cai co bao nhieu ho can ngheo", "móng cái có bao nhiêu hộ cận nghèo"),
+        ("khach du lich", "khách du lịch"),
+    ],
+)
+def test_restores_unaccented_phrases(model, typed, restored):
+    assert model.restore(typed) == restored
+
+
+def test_restore_keeps_case_digits_and_punctuation(model):
+    assert model.restore("Kinh Mon") == "Kinh Môn"
+    assert model.restore("KINH MON") == "KINH MÔN"
+    assert model.restore("thu nhap kinh mon 2023?") == "thu nhập kinh môn 2023?"
+
+
+def test_restore_keeps_the_users_accented_words(model):
+    typed = "tổng thu ngan sach Đông Triều năm 2021"
+    out = model.restore(typed)
+    assert out == "tổng thu ngân sách Đông Triều năm 2021"
+    # Every word the person accented is there exactly as typed.
+    for word in ("tổng", "Đông", "Triều", "năm"):
+        assert word in out.split()
+
+
+def test_restore_only_changes_diacritics(model):
+    typed = "gia tri san xuat nong nghiep ky anh 10 thang dau nam 2019"
+    out = model.restore(typed)
+    assert fold(out) == typed
+    assert out != typed
+
+
+def test_mostly_accented_question_is_left_as_typed(model):
+    # "kinh" is a word of its own: with the rest accented, it is not rewritten to "kính".
+    q = "Thu nhập bình quân đầu người kinh môn năm 2023"
+    assert understand(q, model) == q
+
+
+def test_understand_spells_out_abbreviations(model):
+    assert (
+        understand("gia tri sx nong nghiep tx ky anh", model) == "giá trị sản xuất nông nghiệp thị xã kỳ anh"
+    )
+
+
+# ---------------------------------------------------------------- end to end
+
+# (accented question, the same typed without any diacritic, the article that answers it)
+PAIRS = [
+    (
+        "Diện tích tự nhiên của Kinh Môn là bao nhiêu km2?",
+        "dien tich tu nhien cua kinh mon la bao nhieu km2",
+        KM2020,
+    ),
+    (
+        "Kinh Môn có bao nhiêu doanh nghiệp đang hoạt động?",
+        "kinh mon co bao nhieu doanh nghiep dang hoat dong",
+        KM2020,
+    ),
+    (
+        "Thu nhập bình quân đầu người ở Kinh Môn năm 2023?",
+        "thu nhap binh quan dau nguoi o kinh mon nam 2023",
+        KM2023,
+    ),
+    (
+        "Thu nhập bình quân đầu người Kinh Môn năm 2020",
+        "thu nhap binh quan dau nguoi kinh mon nam 2020",
+        KM2020,
+    ),
+    (
+        "Tốc độ tăng trưởng kinh tế Đông Triều năm 2021",
+        "toc do tang truong kinh te dong trieu nam 2021",
+        DT2022,
+    ),
+    (
+        "Đông Triều có bao nhiêu xã đạt chuẩn nông thôn mới?",
+        "dong trieu co bao nhieu xa dat chuan nong thon moi",
+        DT2022,
+    ),
+    ("Móng Cái còn bao nhiêu hộ cận nghèo?", "mong cai con bao nhieu ho can ngheo", MC2024),
+    (
+        "Thu ngân sách Móng Cái năm 2023 đạt bao nhiêu?",
+        "thu ngan sach mong cai nam 2023 dat bao nhieu",
+        MC2024,
+    ),
+    ("Bí thư Thành ủy Móng Cái là ai?", "bi thu thanh uy mong cai la ai", MC2024),
+    (
+        "Kỳ Anh đạt bao nhiêu tiêu chuẩn đô thị loại 3?",
+        "ky anh dat bao nhieu tieu chuan do thi loai 3",
+        KA2019,
+    ),
+    (
+        "Giá trị sản xuất công nghiệp Kỳ Anh 10 tháng đầu năm 2019",
+        "gia tri san xuat cong nghiep ky anh 10 thang dau nam 2019",
+        KA2019,
+    ),
+]
+
+
+def test_pairs_are_true_twins():
+    assert len(PAIRS) >= 8
+    for accented, bare, _ in PAIRS:
+        assert fold(accented).casefold().rstrip("?") == bare
+
+
+@pytest.mark.parametrize(("accented", "bare", "article"), PAIRS, ids=[p[1][:40] for p in PAIRS])
+def test_unaccented_question_answered_like_its_accented_twin(ask, accented, bare, article):
+    a = ask(accented)
+    b = ask(bare)
+    assert not a.refused and not b.refused
+    assert a.sources[0].path == article
+    assert b.sources[0].path == a.sources[0].path
+    assert b.quotes[0].text == a.quotes[0].text
+    # The reply shows how the bare question was read.
+    assert b.understood is not None and fold(b.understood).casefold() == fold(bare).casefold()
