@@ -54,7 +54,6 @@ ANSWERABLE = [
     ("Kỳ Anh còn bao nhiêu vấn đề tồn đọng chưa xử lý xong?", KA2019, "12 vấn đề"),
     ("Bình quân mỗi xã của Kỳ Anh đạt bao nhiêu tiêu chí NTM?", KA2019, "18,2 tiêu chí/xã"),
     ("Hà Tĩnh yêu cầu Kỳ Anh xây dựng đô thị loại 3 thế nào?", KA2019, "không được vội vàng"),
-    ("Chủ tịch UBND TX Kỳ Anh là ai?", KA2019, "Nguyễn Hoài Sơn"),
 ]
 
 

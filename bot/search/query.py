@@ -128,17 +128,30 @@ def parse(
     provinces: list[Place] = []
     unknown: list[str] = []
     place_spans: list[tuple[int, int]] = []
+    # An ambiguous name ("QN": Quảng Ninh, Quảng Nam, Quảng Ngãi) means the reading we cover.
+    covered_spans = {
+        (m.start, m.end) for m in mentions if m.place.name in corpus_towns or m.place.name in corpus_provinces
+    }
     for m in mentions:
         p = m.place
         place_spans.append((m.start, m.end))
+        if (
+            (m.start, m.end) in covered_spans
+            and p.name not in corpus_towns
+            and p.name not in corpus_provinces
+        ):
+            continue
         if p.is_province:
-            if p.name in corpus_provinces and p not in provinces:
-                provinces.append(p)
+            if p.name in corpus_provinces:
+                if p not in provinces:
+                    provinces.append(p)
+            elif (m.marked or m.capitalised) and p.name not in unknown:
+                unknown.append(p.name)
             continue
         if p.name in corpus_towns:
             if all(p != t for _, t in towns):
                 towns.append((m.start, p))
-        elif m.marked or (m.capitalised and understood[: m.start].strip() != ""):
+        elif m.marked or m.capitalised:
             # A town we have no article about ("TX Bỉm Sơn"); a same-name province is a province.
             if not any(q.is_province and q.name == p.name for q in gazetteer.lookup(p.name)):
                 unknown.append(p.name)
@@ -206,6 +219,6 @@ def unit_present(unit: str, text: str) -> bool:
         if form == "%":
             if re.search(r"\d\s?%", low):
                 return True
-        elif re.search(rf"\d[\d.,]*\s?{re.escape(form)}(?![^\W\d_])", low):
+        elif re.search(rf"\d[\d.,]*\s?(?:(?:nghìn|ngàn|triệu|tỷ)\s+)?{re.escape(form)}(?![^\W\d_])", low):
             return True
     return False

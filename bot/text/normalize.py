@@ -114,7 +114,7 @@ _ABBREVIATIONS: list[tuple[str, str, bool]] = [
     (r"ad|admin|bot", "", True),
 ]
 _ABBREV_RE = [
-    (re.compile(rf"(?<![\w/]){pat}(?![\w/])", 0 if cs else re.IGNORECASE), exp)
+    (re.compile(rf"(?<![\w/])(?:{pat})(?![\w/])", 0 if cs else re.IGNORECASE), exp)
     for pat, exp, cs in _ABBREVIATIONS
 ]
 

@@ -302,12 +302,39 @@ async def on_stale_button(update: Update, context: Context) -> None:
 # ---------------------------------------------------------------- commands
 
 
+def example_questions(engine: Engine, bot_data: dict) -> list[str]:
+    """Up to three example questions the current index really answers, from different towns.
+
+    The last one is shown without diacritics. Cached until the corpus coverage changes.
+    """
+    coverage = engine.coverage()
+    cached = bot_data.get("examples")
+    if cached and cached[0] == coverage:
+        return cached[1]
+    chosen: list[str] = []
+    for candidates in texts.example_candidates(coverage):
+        for question in candidates:
+            if not engine.answer(question).refused:
+                chosen.append(question)
+                break
+        if len(chosen) == 3:
+            break
+    if chosen:
+        plain = texts.no_diacritics_example(chosen[-1])
+        if not engine.answer(plain).refused:
+            chosen[-1] = plain
+    examples = chosen or texts.fallback_examples(coverage)
+    bot_data["examples"] = (coverage, examples)
+    return examples
+
+
 async def cmd_start(update: Update, context: Context) -> None:
     """/start: the user sees what the bot knows (towns, articles, dates) and example questions."""
     user = update.effective_user
-    text = texts.welcome(
-        engine_of(context).coverage(), user.first_name if user else None, group=is_group(update)
-    )
+    engine = engine_of(context)
+    examples = example_questions(engine, context.application.bot_data)
+    name = user.first_name if user else None
+    text = texts.welcome(engine.coverage(), name, examples, group=is_group(update))
     await reply_html(update.effective_message, text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import urllib.parse
 from collections.abc import Iterable
 
 REDACTED = "<redacted>"
@@ -18,10 +19,13 @@ class RedactSecretsFilter(logging.Filter):
 
     def add(self, secrets: Iterable[str | None]) -> None:
         # Very short values would redact ordinary words; real tokens and keys are long.
-        self.secrets.update(s for s in secrets if s and len(s) >= 8)
+        for secret in secrets:
+            if secret and len(secret) >= 8:
+                # URLs carry the token percent-encoded too (file downloads: 123%3AAA...).
+                self.secrets.update({secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote(secret)})
 
     def _clean(self, text: str) -> str:
-        for secret in self.secrets:
+        for secret in sorted(self.secrets, key=len, reverse=True):
             if secret in text:
                 text = text.replace(secret, REDACTED)
         return text

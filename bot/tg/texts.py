@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from html import escape
 
@@ -81,20 +82,46 @@ def _span(c: Coverage) -> str:
     return ""
 
 
-def examples(c: Coverage) -> list[str]:
-    """Two or three example questions built from the towns the corpus covers."""
-    places = list(c.places) or ["Kinh Môn"]
-    first = places[0]
-    second = places[1] if len(places) > 1 else first
-    third = places[2] if len(places) > 2 else second
-    out = [f"Định hướng phát triển của {first} đến năm 2030 là gì?"]
-    if second != first:
-        out.append(f"Tốc độ tăng trưởng kinh tế của {second} là bao nhiêu?")
-    out.append(f"{strip_diacritics(third).lower()} co bao nhieu xa phuong")
-    return out
+def town(place: str) -> str:
+    """'Kinh Môn (Hải Dương)' -> 'Kinh Môn'."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", place).strip() or place
 
 
-def welcome(c: Coverage, first_name: str | None, *, group: bool = False) -> str:
+# Example questions for /start, tried in this order for each town; only ones the corpus answers are shown.
+EXAMPLE_TEMPLATES = (
+    "Tốc độ tăng trưởng kinh tế của {town} là bao nhiêu?",
+    "Thu nhập bình quân đầu người của {town} là bao nhiêu?",
+    "{town} có bao nhiêu xã, phường?",
+    "Định hướng phát triển của {town} đến năm 2030 là gì?",
+    "Dân số {town} là bao nhiêu?",
+)
+
+
+def example_candidates(c: Coverage) -> list[list[str]]:
+    """For each town (most articles first), the example questions to try in order."""
+    n = len(EXAMPLE_TEMPLATES)
+    # Town i starts at template i, so the examples ask different kinds of things.
+    return [
+        [EXAMPLE_TEMPLATES[(i + k) % n].format(town=town(p)) for k in range(n)]
+        for i, p in enumerate(c.places)
+    ]
+
+
+def fallback_examples(c: Coverage) -> list[str]:
+    places = [town(p) for p in c.places] or ["Kinh Môn"]
+    first, last = places[0], places[-1]
+    return [
+        EXAMPLE_TEMPLATES[0].format(town=first),
+        no_diacritics_example(EXAMPLE_TEMPLATES[2].format(town=last)),
+    ]
+
+
+def no_diacritics_example(question: str) -> str:
+    """How the same question looks typed quickly on a phone."""
+    return strip_diacritics(question).lower().rstrip("?").replace(",", "")
+
+
+def welcome(c: Coverage, first_name: str | None, examples: list[str], *, group: bool = False) -> str:
     hello = f"Xin chào {escape(first_name, quote=False)}!" if first_name else "Xin chào!"
     if c.articles:
         knows = (
@@ -111,7 +138,7 @@ def welcome(c: Coverage, first_name: str | None, *, group: bool = False) -> str:
         if group
         else "Cứ gõ câu hỏi như khi nhắn tin; gõ không dấu cũng được."
     )
-    ex = "\n".join(f"• <i>{escape(q, quote=False)}</i>" for q in examples(c))
+    ex = "\n".join(f"• <i>{escape(q, quote=False)}</i>" for q in examples)
     return (
         f"{hello} {knows}\n\n{how}\n\nVí dụ:\n{ex}\n\n"
         "Nếu kho bài không có thông tin, tôi sẽ nói thẳng là không biết chứ không đoán. "
@@ -169,11 +196,11 @@ def sources_page(sources: list[Source], page: int, per_page: int) -> tuple[str, 
 def reload_report(r: ReloadReport) -> str:
     if r.changed_anything:
         head = (
-            f"✅ Đã nạp lại kho bài viết trong {r.seconds:.1f} giây: {r.new} bài mới, "
+            f"✅ Đã nạp lại kho bài viết trong {_num(r.seconds)} giây: {r.new} bài mới, "
             f"{r.changed} bài thay đổi, {r.removed} bài bị xoá, {r.unchanged} bài giữ nguyên."
         )
     else:
-        head = f"✅ Đã kiểm tra lại kho trong {r.seconds:.1f} giây: không có bài nào thay đổi."
+        head = f"✅ Đã kiểm tra lại kho trong {_num(r.seconds)} giây: không có bài nào thay đổi."
     lines = [head, f"Hiện có {r.articles} bài viết, {r.passages} đoạn trích."]
     if r.problems:
         lines.append(f"\n⚠️ {len(r.problems)} tệp không nạp được:")
@@ -247,3 +274,8 @@ def _when(iso: str) -> str:
 
 def reload_in_progress() -> str:
     return "Đang có một lần nạp lại chạy. Bạn vui lòng đợi lần này xong, tôi sẽ báo kết quả."
+
+
+def _num(x: float) -> str:
+    """1.5 -> '1,5' (Vietnamese decimal comma)."""
+    return f"{x:.1f}".replace(".", ",")
