@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Only what the handlers use: less traffic, and no chat-member updates to ignore.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
 MISSING_TOKEN = """\
 Thiếu TELEGRAM_BOT_TOKEN: bot Telegram cần token để chạy.
   1. Trong Telegram, nhắn cho @BotFather lệnh /newbot, đặt tên và username cho bot.
@@ -108,8 +111,15 @@ async def _post_init(application: Application) -> None:
         log.info("opening the engine (database %s)", settings.db_path)
         application.bot_data["engine"] = await Engine.open(settings)
         application.bot_data["owns_engine"] = True
-    coverage = application.bot_data["engine"].coverage()
+    engine = application.bot_data["engine"]
+    coverage = engine.coverage()
     log.info("engine ready: %d articles, %d passages", coverage.articles, coverage.passages)
+    try:
+        # Picks the /start examples by asking them, which also loads the engine's lazy models,
+        # so the first person to ask does not wait for that (~1 s).
+        handlers.example_questions(engine, application.bot_data)
+    except Exception:
+        log.warning("warm-up failed (ignored)", exc_info=True)
     await register_commands(application, settings)
 
 
@@ -146,6 +156,10 @@ def _configure_logging(settings: Settings) -> None:
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     install_redaction([settings.telegram_token, settings.webhook_secret, settings.user_hash_key])
+    # aiosqlite logs every statement with its parameters at DEBUG: questions, user hashes and the
+    # generated user-hash key. Too much even for a debugging session.
+    if logging.getLogger("aiosqlite").getEffectiveLevel() < logging.INFO:
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
 def run(settings: Settings) -> int:
@@ -172,11 +186,11 @@ def run(settings: Settings) -> int:
                 url_path=url_path,
                 webhook_url=settings.webhook_url,
                 secret_token=settings.webhook_secret,
-                allowed_updates=Update.ALL_TYPES,
+                allowed_updates=ALLOWED_UPDATES,
             )
         else:
             log.info("starting long polling")
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except BotError as e:
         log.error("bot stopped: %s", e, exc_info=True)
         print(e.user_message, file=sys.stderr)

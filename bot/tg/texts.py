@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from html import escape
@@ -21,6 +22,8 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("reload", "Nạp lại kho bài viết (quản trị viên)"),
     ("stats", "Thống kê câu hỏi (quản trị viên)"),
 ]
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 BTN_MORE = "Xem thêm"
 BTN_UP = "👍"
@@ -267,9 +270,14 @@ def stats_text(s: Stats) -> str:
 
 
 def _when(iso: str) -> str:
-    if len(iso) >= 16 and iso[4] == "-":
-        return f"{format_date(iso[:10])} {iso[11:16]}"
-    return iso
+    """A stored UTC timestamp as Vietnamese local time (UTC+7, no daylight saving)."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
 def reload_in_progress() -> str:

@@ -1,0 +1,89 @@
+"""Fixtures for the Telegram layer: the real Engine on a temporary copy of the seeds, PTB's HTTP
+layer replaced by an offline fake Bot API, and `tg` (update factories bound to the app).
+
+Helpers and constants live in tg_support.py, the fake Bot API in tg_fakeapi.py."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+from tg_fakeapi import FakeBotAPI, FakeRequest
+from tg_support import SEEDS, TOKEN, Updates, make_settings
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.tg.app import build_application
+
+
+@pytest.fixture(scope="session")
+def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project directory with the seeds and an index built once for the whole session."""
+    root = tmp_path_factory.mktemp("prebuilt")
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "data" / "articles").mkdir(parents=True)
+
+    async def build() -> None:
+        engine = await Engine.open(make_settings(root))
+        await engine.close()
+
+    asyncio.run(build())
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, prebuilt: Path) -> Path:
+    """A private copy of the prebuilt project (seeds, articles dir, database) for one test."""
+    root = tmp_path / "project"
+    shutil.copytree(prebuilt, root)
+    return root
+
+
+@pytest.fixture
+def settings(project: Path) -> Settings:
+    return make_settings(project)
+
+
+@pytest.fixture
+async def engine(settings: Settings) -> AsyncIterator[Engine]:
+    engine = await Engine.open(settings)
+    try:
+        yield engine
+    finally:
+        await engine.close()
+
+
+@pytest.fixture
+def api() -> FakeBotAPI:
+    return FakeBotAPI(TOKEN)
+
+
+@pytest.fixture
+async def app(settings: Settings, engine: Engine, api: FakeBotAPI) -> AsyncIterator[Application]:
+    """The real Application (handlers, rate limiter, post_init) over the offline fake API."""
+    application = build_application(
+        settings, engine, request=FakeRequest(api), get_updates_request=FakeRequest(api)
+    )
+    await application.initialize()
+    await application.post_init(application)
+    await application.start()  # no polling: tests feed updates through process_update
+    try:
+        yield application
+    finally:
+        task = application.bot_data.get("reload_task")
+        if task is not None:
+            await asyncio.wait_for(task, 60)
+        await application.stop()
+        await application.shutdown()
+        await application.post_shutdown(application)
+    assert not api.problems, f"the bot sent messages Telegram would reject: {api.problems}"
+
+
+@pytest.fixture
+def tg(app: Application, api: FakeBotAPI) -> Updates:
+    api.reset_calls()  # start-up calls (getMe, setMyCommands) are tested separately
+    return Updates(app, api)

@@ -1,0 +1,285 @@
+"""End to end over real HTTP: a Bot API stand-in on 127.0.0.1 (stdlib http.server in a thread),
+the bot pointed at it with TELEGRAM_API_BASE_URL, once in-process and once as `python -m bot run`."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tg_fakeapi import FakeBotAPI
+from tg_support import REPO, TOKEN, USER_ID, make_settings
+
+from bot.tg import texts
+from bot.tg.app import build_application
+
+JSON_PARAMS = {
+    "reply_markup",
+    "reply_parameters",
+    "link_preview_options",
+    "commands",
+    "scope",
+    "allowed_updates",
+}
+QUESTION = "Dân số thị xã Kinh Môn là bao nhiêu?"
+
+
+class StandIn(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, api: FakeBotAPI) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.api = api
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A bot that stops while its getUpdates long-poll is open closes the socket: expected.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/bot"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: StandIn
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep the test output clean
+        pass
+
+    def _reply(self, code: int, body: bytes, content_type: str = "application/json") -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        api = self.server.api
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        prefix_file, prefix_api = f"/file/bot{api.token}/", f"/bot{api.token}/"
+        if path.startswith(prefix_file):
+            code, data = api.download(path[len(prefix_file) :])
+            self._reply(code, data, "application/octet-stream")
+            return
+        if not path.startswith(prefix_api):
+            self._reply(404, b'{"ok":false,"error_code":404,"description":"Not Found"}')
+            return
+        method = path[len(prefix_api) :]
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode() if length else ""
+        if "json" in (self.headers.get("Content-Type") or ""):
+            params = json.loads(raw or "{}")
+        else:
+            params = {k: v[-1] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
+            params = {k: json.loads(v) if k in JSON_PARAMS else v for k, v in params.items()}
+        if method == "getUpdates":
+            body = {"ok": True, "result": api.get_updates_blocking(params)}
+            self._reply(200, json.dumps(body).encode())
+            return
+        code, body = api.handle(method, params)
+        self._reply(code, json.dumps(body).encode())
+
+
+@pytest.fixture
+def stand_in() -> Iterator[StandIn]:
+    server = StandIn(FakeBotAPI(TOKEN))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def message_update(text: str, *, command: bool = False, message_id: int = 1) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": {"id": USER_ID, "type": "private", "first_name": "Lan"},
+        "from": {"id": USER_ID, "is_bot": False, "first_name": "Lan"},
+        "text": text,
+    }
+    if command:
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"message": message}
+
+
+def callback_update(api: FakeBotAPI, label: str) -> dict[str, Any]:
+    message = api.last_message_with_keyboard(USER_ID)
+    (data,) = [
+        b["callback_data"]
+        for row in message["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == label
+    ]
+    return {
+        "callback_query": {
+            "id": "cb-1",
+            "from": {"id": USER_ID, "is_bot": False, "first_name": "Lan"},
+            "chat_instance": "ci",
+            "message": message,
+            "data": data,
+        }
+    }
+
+
+def wait_sent(api: FakeBotAPI, count: int, timeout: float = 20.0) -> list[str]:
+    assert api.wait_for(lambda: len(api.called("sendMessage")) >= count, timeout), api.calls
+    return api.sent_texts()
+
+
+async def test_in_process_polling_over_http(stand_in: StandIn, project: Path):
+    settings = make_settings(project, TELEGRAM_API_BASE_URL=stand_in.base_url)
+    application = build_application(settings)  # real HTTP layer; the Engine is opened by post_init
+    api = stand_in.api
+    async with application:
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            api.push_update(message_update(QUESTION))
+            sent = await asyncio.to_thread(wait_sent, api, 1)
+            assert "<b>174.662 người</b>" in sent[0]
+            api.push_update(callback_update(api, texts.BTN_UP))
+            assert await asyncio.to_thread(api.wait_for, lambda: api.called("answerCallbackQuery"), 10)
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.post_shutdown(application)
+    assert api.called("getMe") and api.called("deleteWebhook")
+    assert api.called("answerCallbackQuery")[0]["text"] == texts.FEEDBACK_THANKS_UP
+    assert not api.problems
+
+
+def bot_env(stand_in: StandIn, project: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "BOT_HOME": str(project),  # no .env from the working tree
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": stand_in.base_url,
+        "BOT_DB": str(project / "data" / "bot.db"),
+        "BOT_CORPUS": f"{project / 'seeds'},{project / 'data' / 'articles'}",
+        "BOT_ARTICLES_DIR": str(project / "data" / "articles"),
+        "ADMIN_IDS": "4242",
+        "LOG_LEVEL": "DEBUG",  # even DEBUG lines must not show the token
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def test_python_m_bot_run_answers_and_stops_cleanly_on_sigterm(stand_in: StandIn, project: Path):
+    api = stand_in.api
+    env = bot_env(stand_in, project)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert api.wait_for(lambda: api.called("setMyCommands") or proc.poll() is not None, 60), (
+            "bot never started"
+        )
+        assert proc.poll() is None, proc.communicate()[1][-3000:]
+        api.push_update(message_update("/start", command=True, message_id=1))
+        welcome = wait_sent(api, 1)[0]
+        assert "Xin chào Lan!" in welcome
+        api.push_update(message_update("dan so thi xa kinh mon la bao nhieu", message_id=2))
+        answer = wait_sent(api, 2)[1]
+        assert "174.662" in answer and "Tôi hiểu câu hỏi là" in answer
+        api.push_update(callback_update(api, texts.BTN_MORE))
+        more = wait_sent(api, 3)[2]
+        assert "<blockquote>" in more and more != answer
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            raise
+    assert proc.returncode == 0, err[-3000:]
+    assert TOKEN not in err and TOKEN not in out
+    assert urllib.parse.quote(TOKEN, safe="") not in err
+    assert "engine closed" in err and "bot stopped cleanly" in err
+    assert not re.search(r"Traceback", err), err[-3000:]
+    assert not api.problems
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tornado") is None, reason="needs python-telegram-bot[webhooks]")
+def test_webhook_mode(stand_in: StandIn, project: Path):
+    api = stand_in.api
+    port = free_port()
+    secret = "webhook-secret-0123456789"
+    url = f"http://127.0.0.1:{port}/tg/hook"
+    env = bot_env(stand_in, project, WEBHOOK_URL=url, WEBHOOK_PORT=str(port), WEBHOOK_SECRET=secret)
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+
+    def post(update: dict[str, Any], token: str) -> int:
+        body = json.dumps({"update_id": int(time.time() * 1000) % 10**9, **update}).encode()
+        request = urllib.request.Request(url, body, {"Content-Type": "application/json",
+                                                     "X-Telegram-Bot-Api-Secret-Token": token})  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    try:
+        assert api.wait_for(lambda: api.called("setWebhook") or proc.poll() is not None, 60), (
+            "bot never started"
+        )
+        assert proc.poll() is None, proc.communicate()[1][-3000:]
+        hook = api.called("setWebhook")[0]
+        assert hook["url"] == url and hook["secret_token"] == secret
+        for _ in range(100):  # the webhook server starts right after setWebhook
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        assert post(message_update(QUESTION), "wrong-secret") == 403
+        assert post(message_update(QUESTION), secret) == 200
+        assert "174.662" in wait_sent(api, 1)[0]
+        assert len(api.sent()) == 1  # the update with the wrong secret was not handled
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err[-3000:]
+    assert secret not in err and TOKEN not in err
+    assert "bot stopped cleanly" in err

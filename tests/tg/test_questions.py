@@ -1,0 +1,217 @@
+"""Questions in private and group chats, and the buttons under answers, on the real Engine."""
+
+from __future__ import annotations
+
+import re
+
+from tg_fakeapi import BOT_USERNAME, FakeBotAPI, rendered
+from tg_support import GROUP_ID, OTHER_ID, USER_ID, Updates
+
+from bot.answer.render import render_html
+from bot.engine import Engine
+from bot.tg import texts
+
+QUESTION = "Dân số thị xã Kinh Môn là bao nhiêu?"
+
+
+def buttons(params: dict) -> list[tuple[str, str]]:
+    markup = params.get("reply_markup") or {}
+    return [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def qid_of(params: dict) -> int:
+    for _, data in buttons(params):
+        if m := re.match(r"^[mf]:(\d+):", data):
+            return int(m.group(1))
+    raise AssertionError("no question id in the buttons")
+
+
+async def test_private_question_gets_the_same_answer_as_the_cli(tg: Updates, api: FakeBotAPI, engine: Engine):
+    await tg.send(tg.text(QUESTION))
+    (reply,) = api.sent(USER_ID)
+    assert reply["parse_mode"] == "HTML"
+    assert reply["text"] == render_html(engine.answer(QUESTION))
+    assert "<b>174.662 người</b>" in reply["text"]
+    assert "<blockquote>" in reply["text"] and "— Nguồn: <i>" in reply["text"]
+    assert reply["link_preview_options"] == {"is_disabled": True}
+    assert "reply_parameters" not in reply  # no quoting in a private chat
+    labels = [t for t, _ in buttons(reply)]
+    assert labels == [texts.BTN_MORE, texts.BTN_UP, texts.BTN_DOWN]
+    # "typing" was shown first, and the question was logged under a hashed user id
+    assert api.calls[0].method == "sendChatAction" and api.calls[0].params["action"] == "typing"
+    assert await engine.logged_question(qid_of(reply)) == QUESTION
+
+
+async def test_question_without_diacritics(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.text("dan so thi xa kinh mon la bao nhieu"))
+    (reply,) = api.sent_texts()
+    assert "Tôi hiểu câu hỏi là" in reply
+    assert "174.662" in reply
+
+
+async def test_refusal_has_no_feedback_buttons(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.text("Dân số thành phố Đà Lạt năm 2020 là bao nhiêu?"))
+    (reply,) = api.sent()
+    assert "Xin lỗi" in reply["text"] and "Kinh Môn" in reply["text"]
+    assert "<blockquote>" not in reply["text"]
+    assert not [t for t, _ in buttons(reply) if t in (texts.BTN_UP, texts.BTN_DOWN)]
+
+
+async def test_xem_them_sends_new_passages_and_drops_its_button(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.text(QUESTION))
+    first = api.sent()[0]
+    first_text = rendered(first["text"], "HTML")
+    data = await tg.press(texts.BTN_MORE)
+    assert re.fullmatch(r"m:\d+:1", data)
+    assert api.called("answerCallbackQuery")
+    # The original answer keeps only the feedback buttons.
+    (edit,) = api.called("editMessageReplyMarkup")
+    kept = [b["text"] for row in edit["reply_markup"]["inline_keyboard"] for b in row]
+    assert kept == [texts.BTN_UP, texts.BTN_DOWN]
+    more = api.sent()[-1]
+    assert more is not first and more["parse_mode"] == "HTML"
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", more["text"], re.S)
+    assert quotes, more["text"]
+    for quote in quotes:  # nothing already shown is repeated
+        assert rendered(quote, "HTML") not in first_text
+
+
+async def test_xem_them_until_nothing_is_left(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.text("Kinh Môn có bao nhiêu sản phẩm OCOP?"))
+    seen: set[str] = set()
+    for _ in range(30):
+        last = api.sent()[-1]
+        if texts.BTN_MORE not in [t for t, _ in buttons(last)]:
+            break
+        await tg.press(texts.BTN_MORE)
+        new = api.sent()[-1]
+        for quote in re.findall(r"<blockquote>(.*?)</blockquote>", new["text"], re.S):
+            assert quote not in seen, "a passage came twice"
+            seen.add(quote)
+    else:
+        raise AssertionError("'Xem thêm' never ran out")
+    assert seen
+
+
+async def test_xem_them_for_a_forgotten_question(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.text(QUESTION))
+    message = api.last_message_with_keyboard(USER_ID)
+    await tg.send(tg.callback("m:999999:1", message))
+    (answer,) = api.called("answerCallbackQuery")
+    assert answer["text"] == texts.QUESTION_GONE and answer["show_alert"] is True
+
+
+async def test_feedback_is_stored_per_user(tg: Updates, api: FakeBotAPI, engine: Engine):
+    await tg.send(tg.text(QUESTION))
+    await tg.press(texts.BTN_UP)
+    assert api.called("answerCallbackQuery")[-1]["text"] == texts.FEEDBACK_THANKS_UP
+    await tg.press(texts.BTN_DOWN, user_id=OTHER_ID)
+    assert api.called("answerCallbackQuery")[-1]["text"] == texts.FEEDBACK_THANKS_DOWN
+    await tg.press(texts.BTN_UP)  # pressing again does not count twice
+    stats = await engine.stats()
+    assert (stats.feedback_up, stats.feedback_down) == (1, 1)
+
+
+async def test_unknown_button(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.text(QUESTION))
+    await tg.send(tg.callback("v0:old-format", api.last_message_with_keyboard(USER_ID)))
+    assert api.called("answerCallbackQuery")[-1]["text"] == texts.BUTTON_EXPIRED
+
+
+async def test_over_long_and_empty_questions_get_hints(tg: Updates, api: FakeBotAPI, engine: Engine):
+    await tg.send(tg.text("Kinh Môn " * 200))
+    await tg.send(tg.command("/hoi"))
+    await tg.send(tg.command("/hoi    "))
+    replies = api.sent_texts()
+    assert replies[0] == texts.too_long(1000)
+    assert replies[1] == replies[2] == texts.HINT_HOI_EMPTY
+    assert (await engine.stats()).questions_24h == 0  # hints are not logged as questions
+
+
+async def test_hoi_in_private_chat(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.command(f"/hoi {QUESTION}"))
+    assert "174.662" in api.sent_texts()[0]
+
+
+async def test_rate_limit(tg: Updates, api: FakeBotAPI, app):
+    clock = [0.0]
+    limiter = app.bot_data["limiter"]
+    limiter.limit, limiter.clock = 3, lambda: clock[0]
+    for _ in range(5):
+        await tg.send(tg.text(QUESTION))
+    replies = api.sent_texts()
+    assert len(replies) == 4  # three answers, one polite warning, then quiet
+    assert all("174.662" in r for r in replies[:3])
+    assert replies[3].startswith("Bạn đang hỏi hơi nhanh") and "60 giây" in replies[3]
+    await tg.send(tg.text(QUESTION, user_id=OTHER_ID))  # other users are not affected
+    assert "174.662" in api.sent_texts()[-1]
+    clock[0] = 61.0
+    await tg.send(tg.text(QUESTION))
+    assert "174.662" in api.sent_texts()[-1]
+
+
+async def test_rate_limit_applies_to_xem_them(tg: Updates, api: FakeBotAPI, app):
+    limiter = app.bot_data["limiter"]
+    limiter.limit = 1
+    await tg.send(tg.text(QUESTION))
+    await tg.press(texts.BTN_MORE)
+    assert api.called("answerCallbackQuery")[-1]["text"].startswith("Bạn đang hỏi hơi nhanh")
+    assert len(api.sent()) == 1
+
+
+# ---------------------------------------------------------------- groups
+
+
+async def test_group_stays_quiet_unless_addressed(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.text(QUESTION, chat_id=GROUP_ID))
+    await tg.send(tg.photo(chat_id=GROUP_ID))
+    await tg.send(tg.sticker(chat_id=GROUP_ID))
+    await tg.send(tg.command("/unknowncmd", chat_id=GROUP_ID))
+    other = {"message_id": 5, "date": 0, "chat": tg.chat(GROUP_ID), "from": tg.user(OTHER_ID), "text": "chào"}
+    await tg.send(tg.reply_to_bot("Dân số Kinh Môn?", other, chat_id=GROUP_ID))
+    assert api.calls == []
+
+
+async def test_group_hoi_answers_with_a_quote_of_the_question(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.command(f"/hoi {QUESTION}", chat_id=GROUP_ID))
+    await tg.send(tg.command(f"/hoi@{BOT_USERNAME} {QUESTION}", chat_id=GROUP_ID))
+    first, second = api.sent(GROUP_ID)
+    assert "174.662" in first["text"] and "174.662" in second["text"]
+    assert first["reply_parameters"]["message_id"] > 0  # replies to the asker's message
+
+
+async def test_group_mention_is_a_question(tg: Updates, api: FakeBotAPI, engine: Engine):
+    await tg.send(tg.mention("{bot} dân số Kinh Môn là bao nhiêu", chat_id=GROUP_ID))
+    (reply,) = api.sent(GROUP_ID)
+    assert "174.662" in reply["text"]
+    assert await engine.logged_question(qid_of(reply)) == "dân số Kinh Môn là bao nhiêu"
+
+
+async def test_group_mention_alone_gets_a_hint(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.mention("{bot}", chat_id=GROUP_ID))
+    assert api.sent_texts() == [texts.HINT_EMPTY]
+
+
+async def test_group_reply_to_the_bot_is_a_question(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.command("/hoi Kinh Môn có bao nhiêu sản phẩm OCOP?", chat_id=GROUP_ID))
+    bot_message = api.last_message_with_keyboard(GROUP_ID)
+    await tg.send(tg.reply_to_bot("còn dân số thị xã Kinh Môn?", bot_message, chat_id=GROUP_ID))
+    assert "174.662" in api.sent_texts(GROUP_ID)[-1]
+    await tg.send(tg.sticker(chat_id=GROUP_ID, reply_to_message=bot_message))
+    assert api.sent_texts(GROUP_ID)[-1] == texts.HINT_MEDIA
+
+
+async def test_group_buttons_work_for_anyone(tg: Updates, api: FakeBotAPI, engine: Engine):
+    await tg.send(tg.command(f"/hoi {QUESTION}", chat_id=GROUP_ID))
+    await tg.press(texts.BTN_UP, chat_id=GROUP_ID, user_id=OTHER_ID)
+    await tg.press(texts.BTN_MORE, chat_id=GROUP_ID, user_id=OTHER_ID)
+    assert len(api.sent(GROUP_ID)) == 2
+    assert (await engine.stats()).feedback_up == 1
+
+
+async def test_edited_messages_are_not_answered_again(tg: Updates, api: FakeBotAPI):
+    data = tg.text(QUESTION)
+    data["edited_message"] = data.pop("message")
+    data["edited_message"]["edit_date"] = data["edited_message"]["date"]
+    await tg.send(data)
+    assert api.sent() == []
