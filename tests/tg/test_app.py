@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import urllib.parse
 
@@ -187,8 +186,14 @@ def test_run_without_token_explains_how_to_get_one(tmp_path, capsys: pytest.Capt
     assert "TELEGRAM_BOT_TOKEN is not set" in err
 
 
-@pytest.mark.skipif(importlib.util.find_spec("tornado") is not None, reason="webhook extra installed")
-def test_webhook_without_the_webhook_extra(tmp_path, capsys: pytest.CaptureFixture):
+def test_webhook_without_the_webhook_extra(
+    tmp_path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
+    # Simulate an install without python-telegram-bot[webhooks] (tornado).
+    real = tg_app.importlib.util.find_spec
+    monkeypatch.setattr(
+        tg_app.importlib.util, "find_spec", lambda name: None if name == "tornado" else real(name)
+    )
     settings = make_settings(tmp_path, WEBHOOK_URL="https://bot.example.org/telegram")
     assert run(settings) == 2
     assert "python-telegram-bot[webhooks]" in capsys.readouterr().err
