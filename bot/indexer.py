@@ -78,8 +78,6 @@ class _Plan:
     unchanged: dict[str, str]  # path -> hash
     updated: dict[str, tuple[str, ArticleFile]]  # path -> (new hash, file), new or changed
     to_analyze: list[tuple[str, str, dict[str, str | None]]]
-    new: int
-    changed: int
     removed: list[str]
     problems: list[FileProblem]
 
@@ -114,7 +112,6 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
     cached = await db.cached_hashes(content_hash(c[2]) for c in candidates)
     updated: dict[str, tuple[str, ArticleFile]] = {}
     to_analyze = []
-    new = changed = 0
     for rel, text, ident, overrides, f in candidates:
         h = content_hash(ident)
         k = known.get(rel)
@@ -122,16 +119,12 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
             unchanged[rel] = h
             updated[rel] = (h, f)  # only the file's mtime moved: refresh it, no re-analysis
             continue
-        if k:
-            changed += 1
-        else:
-            new += 1
         updated[rel] = (h, f)
         if h not in cached:
             to_analyze.append((rel, text, overrides))
     failed = {p.path for p in problems}
     removed = [p for p in known if p not in files or p in failed]
-    return _Plan(files, unchanged, updated, to_analyze, new, changed, removed, problems)
+    return _Plan(files, unchanged, updated, to_analyze, removed, problems)
 
 
 async def rebuild(
@@ -143,20 +136,20 @@ async def rebuild(
     """
     t0 = time.perf_counter()
     plan = await _plan(db, settings)
-    report = ReloadReport(
-        new=plan.new, changed=plan.changed, removed=len(plan.removed), problems=plan.problems
-    )
     analyzed = await asyncio.to_thread(analyze_all, plan.to_analyze, worker_count(settings), progress)
     known = await db.known_articles()
     for path, result in analyzed.items():
         if isinstance(result, str):
-            report.problems.append(FileProblem(path, result))
+            plan.problems.append(FileProblem(path, result))
             plan.updated.pop(path, None)
             if path in known:
                 plan.removed.append(path)
-    report.new = sum(1 for p in plan.updated if p not in known)
-    report.changed = sum(1 for p, (h, _) in plan.updated.items() if p in known and known[p].hash != h)
-    report.removed = len(set(plan.removed))
+    report = ReloadReport(
+        new=sum(1 for p in plan.updated if p not in known),
+        changed=sum(1 for p, (h, _) in plan.updated.items() if p in known and known[p].hash != h),
+        removed=len(set(plan.removed)),
+        problems=plan.problems,
+    )
     report.unchanged = len(plan.unchanged)
     snapshot_exists = await db.has_snapshot()
     mtime_only = {p for p, (h, _) in plan.updated.items() if p in known and known[p].hash == h}
@@ -195,15 +188,13 @@ async def _write(
     await conn.execute("BEGIN IMMEDIATE")
     try:
         terms = await db.terms()
-        # New analyses: terms, token ids, passages.
+        new_terms = {t for a in analyzed.values() for toks in a.tokens for t in toks if t not in terms}
+        if new_terms:
+            await conn.executemany("INSERT OR IGNORE INTO terms (term) VALUES (?)", [(t,) for t in new_terms])
+            terms = await db.terms()
+        # New analyses: token ids, passages.
         for path, a in analyzed.items():
             h = plan.updated[path][0]
-            new_terms = {t for toks in a.tokens for t in toks if t not in terms}
-            if new_terms:
-                await conn.executemany(
-                    "INSERT OR IGNORE INTO terms (term) VALUES (?)", [(t,) for t in new_terms]
-                )
-                terms = await db.terms()
             ids = np.fromiter((terms[t] for toks in a.tokens for t in toks), dtype=np.int32)
             lengths = np.asarray([len(t) for t in a.tokens], dtype=np.int32)
             await conn.execute(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.text.analyze import analyze
 from bot.text.figures import years_in
-from bot.text.normalize import clean_unicode, expand_abbreviations, fold
+from bot.text.normalize import clean_unicode, expand_abbreviations
 from bot.text.places import Gazetteer, Place, marked_towns
 from bot.text.restore import DiacriticModel
 
@@ -78,11 +78,7 @@ class ParsedQuestion:
 
     @property
     def reinterpreted(self) -> bool:
-        return (
-            " ".join(fold(self.understood).casefold().split())
-            != " ".join(fold(self.original).casefold().split())
-            or self.understood.casefold() != self.original.casefold()
-        )
+        return self.understood.casefold() != self.original.casefold()
 
 
 def _mostly_accented(text: str) -> bool:

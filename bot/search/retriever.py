@@ -99,8 +99,9 @@ class Retriever:
     # ------------------------------------------------------------------ search
 
     def search(self, q: ParsedQuestion) -> list[SideResult]:
-        term_ids = [t for t in self.index.term_ids(q.tokens) if t >= 0]
-        oov = [tok for tok, t in zip(q.tokens, self.index.term_ids(q.tokens), strict=True) if t < 0]
+        all_ids = self.index.term_ids(q.tokens)
+        term_ids = [t for t in all_ids if t >= 0]
+        oov = [tok for tok, t in zip(q.tokens, all_ids, strict=True) if t < 0]
         scores = np.zeros(self.index.n_docs)
         postings = {}
         for t in term_ids:
@@ -111,13 +112,13 @@ class Retriever:
         # Words the corpus never uses still count against coverage: nothing can match them.
         oov_weight = sum(0.5 * self._max_idf for tok in oov if not tok.isdigit() and len(tok) > 1)
         total_weight = sum(max(w, 0.0) for w in weights.values()) + oov_weight
-        year_tokens = {str(y) for y in q.years}
+        year_terms = {self.index.vocab[str(y)] for y in q.years if str(y) in self.index.vocab}
         results = []
         for side in q.sides:
-            results.append(self._search_side(q, side, scores, postings, weights, total_weight, year_tokens))
+            results.append(self._search_side(q, side, scores, postings, weights, total_weight, year_terms))
         return results
 
-    def _search_side(self, q, side, scores, postings, weights, total_weight, year_tokens) -> SideResult:
+    def _search_side(self, q, side, scores, postings, weights, total_weight, year_terms) -> SideResult:
         art_scores = np.ones(len(self.articles))
         mask = self.article_mask(side, [p.name for p in q.provinces])
         if mask is not None:
@@ -137,8 +138,7 @@ class Retriever:
             matched = sum(max(w, 0.0) for t, w in weights.items() if _contains(postings[t], d))
             # The year asked is matched by the article's own date as much as by the sentence.
             for t, w in weights.items():
-                tok = self._token(t)
-                if tok in year_tokens and not _contains(postings[t], d) and yf is not None:
+                if t in year_terms and not _contains(postings[t], d) and yf is not None:
                     if yf[self.doc_article[d]] >= 1.0:
                         matched += max(w, 0.0)
             coverage = matched / total_weight if total_weight > 0 else 0.0
@@ -170,11 +170,6 @@ class Retriever:
         elif q.wants_quantity and not _has_number(full_best):
             refusal = "number"
         return SideResult(side, hits, refusal)
-
-    def _token(self, t: int) -> str:
-        if not hasattr(self, "_inv_vocab"):
-            self._inv_vocab = {v: k for k, v in self.index.vocab.items()}
-        return self._inv_vocab.get(t, "")
 
 
 def _contains(sorted_docs: np.ndarray, d: int) -> bool:

@@ -12,7 +12,7 @@ import numpy as np
 from bot.corpus.loader import ParsedArticle, parse_article
 from bot.corpus.passages import LEANS_BACK
 from bot.models import Coverage
-from bot.search.bm25 import BM25Index, postings
+from bot.search.bm25 import BM25Index
 from bot.search.retriever import ArticleRec, PassageText, Retriever
 from bot.text.analyze import analyze
 from bot.text.figures import years_in
@@ -120,25 +120,9 @@ def build_index_arrays(
     per_article_tokens: Sequence[Sequence[Sequence[str]]],
 ) -> tuple[BM25Index, np.ndarray]:
     """Index over every passage of every article, in order; and each passage's article number."""
-    vocab: dict[str, int] = {}
-    term_ids: list[int] = []
-    doc_ids: list[int] = []
-    lengths: list[int] = []
-    doc_article: list[int] = []
-    d = 0
-    for a, passages in enumerate(per_article_tokens):
-        for toks in passages:
-            lengths.append(len(toks))
-            doc_article.append(a)
-            for t in toks:
-                term_ids.append(vocab.setdefault(t, len(vocab)))
-            doc_ids.extend([d] * len(toks))
-            d += 1
-    ptr, docs, tfs = postings(
-        np.asarray(term_ids, dtype=np.int64), np.asarray(doc_ids, dtype=np.int64), len(vocab)
-    )
-    index = BM25Index(vocab, ptr, docs, tfs, np.asarray(lengths, dtype=np.int32))
-    return index, np.asarray(doc_article, dtype=np.int32)
+    index = BM25Index.build([toks for passages in per_article_tokens for toks in passages])
+    counts = [len(passages) for passages in per_article_tokens]
+    return index, np.repeat(np.arange(len(counts), dtype=np.int32), counts)
 
 
 def snapshot_in_memory(
