@@ -366,3 +366,23 @@ def test_sidecar_words_are_searchable_only_through_metadata(tmp_path, gazetteer)
     passages = parse_article(text, overrides, gazetteer).passages
     assert all("xyz" not in p.text for p in passages)
     assert "xyz" not in {t for p in passages for t in analyze(p.text)}
+
+
+@pytest.mark.parametrize(
+    ("publisher", "province"),
+    [
+        ("Baohatinh.vn", "Hà Tĩnh"),
+        ("baoquangninh.vn", "Quảng Ninh"),
+        ("hanoimoi.vn", "Hà Nội"),
+        ("Cổng thông tin điện tử tỉnh Quảng Ninh", "Quảng Ninh"),
+        ("Báo Quảng Ninh", "Quảng Ninh"),
+        ("Trang thông tin điện tử xã Quang Thành - thị xã Kinh Môn", "Hải Dương"),
+        ("BVR&MT", None),
+        ("Báo Thanh Niên", None),
+        ("thanhnien.vn", None),
+        ("nhandan.vn", None),
+        (None, None),
+    ],
+)
+def test_outlet_province(publisher, province):
+    assert Gazetteer.default().outlet_province(publisher) == province

@@ -11,11 +11,19 @@ import numpy as np
 from bot.search.bm25 import BM25Index
 from bot.search.query import ParsedQuestion, Side, unit_present
 from bot.text.figures import find_figures
+from bot.text.places import Gazetteer
 
 CANDIDATES = 40
 MIN_COVERAGE = 0.42  # share of the question's informative weight a passage must match
 YEAR_MISS = 0.55  # an article of another year, which never mentions the year asked about
 YEAR_ELSEWHERE = 0.8  # the article mentions the year, this passage does not
+# What a word the corpus never uses weighs against coverage. A constant, not a share of the
+# largest IDF: that one grows with the corpus (log of the passage count), so the same question
+# would be refused over a big corpus and answered over a small one.
+OOV_WEIGHT = 2.4
+# A question about a province, answered from an article by another province's outlet: its
+# "tỉnh" ("Chủ tịch UBND tỉnh", "Tỉnh ủy") may well be the outlet's own province.
+OUTLET_ELSEWHERE = 0.85
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class Retriever:
         doc_article: np.ndarray,
         articles: Sequence[ArticleRec],
         passage_text: Callable[[list[int]], dict[int, PassageText]],
+        gazetteer: Gazetteer | None = None,
     ) -> None:
         self.index = index
         self.doc_article = doc_article
@@ -73,7 +82,10 @@ class Retriever:
         self._place = np.array([a.place or "" for a in self.articles], dtype=object)
         self._province = np.array([a.province or "" for a in self.articles], dtype=object)
         self._year = np.array([a.year or 0 for a in self.articles], dtype=np.int32)
-        self._max_idf = float(index.idf.max()) if index.idf.size else 1.0
+        gaz = gazetteer or Gazetteer.default()
+        self._outlet_province = np.array(
+            [gaz.outlet_province(a.publisher) or "" for a in self.articles], dtype=object
+        )
 
     # ------------------------------------------------------------------ filters
 
@@ -83,6 +95,14 @@ class Retriever:
         if provinces:
             return np.isin(self._province, provinces)
         return None
+
+    def outlet_factor(self, side: Side, provinces: list[str]) -> np.ndarray | None:
+        """Per article, for a province-level question: lower when a provincial outlet of
+        another province wrote it."""
+        if side.place is not None or not provinces:
+            return None
+        elsewhere = (self._outlet_province != "") & ~np.isin(self._outlet_province, provinces)
+        return np.where(elsewhere, OUTLET_ELSEWHERE, 1.0)
 
     def year_factor(self, years: list[int]) -> np.ndarray | None:
         """Per article: 1 when written in (or about) the year asked, lower otherwise."""
@@ -110,7 +130,7 @@ class Retriever:
             postings[t] = d
         weights = {t: float(self.index.idf[t]) for t in term_ids}
         # Words the corpus never uses still count against coverage: nothing can match them.
-        oov_weight = sum(0.5 * self._max_idf for tok in oov if not tok.isdigit() and len(tok) > 1)
+        oov_weight = sum(OOV_WEIGHT for tok in oov if not tok.isdigit() and len(tok) > 1)
         total_weight = sum(max(w, 0.0) for w in weights.values()) + oov_weight
         year_terms = {self.index.vocab[str(y)] for y in q.years if str(y) in self.index.vocab}
         results = []
@@ -123,6 +143,9 @@ class Retriever:
         mask = self.article_mask(side, [p.name for p in q.provinces])
         if mask is not None:
             art_scores = np.where(mask, art_scores, 0.0)
+        of = self.outlet_factor(side, [p.name for p in q.provinces])
+        if of is not None:
+            art_scores = art_scores * of
         yf = self.year_factor(side.years)
         if yf is not None:
             art_scores = art_scores * yf

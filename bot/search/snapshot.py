@@ -177,6 +177,6 @@ def assemble(
         coverage.first_date,
         coverage.last_date,
     )
-    retriever = Retriever(index, doc_article, articles, lookup)
+    retriever = Retriever(index, doc_article, articles, lookup, gaz)
     model = DiacriticModel.from_counts(unigrams, bigrams)
     return Snapshot(retriever, model, gaz, coverage, towns, provinces, built_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from bot.text.normalize import clean_unicode, fix_tone_placement, fold
@@ -117,6 +117,36 @@ class Gazetteer:
             if p.is_province:
                 return p
         return None
+
+    def outlet_province(self, publisher: str | None) -> str | None:
+        """The province a news outlet belongs to, from its name or domain, if it names one.
+
+        "Cổng thông tin điện tử tỉnh Quảng Ninh" and "Baohatinh.vn" are provincial outlets; "BVR&MT"
+        is national. A town's page ("... thị xã Kinh Môn") belongs to the town's province.
+        """
+        if not publisher:
+            return None
+        for m in self.mentions(publisher):
+            if m.marked or m.capitalised:
+                return m.place.name if m.place.is_province else m.place.province
+        squeezed = re.sub(r"[\W_]+", "", fold(publisher).casefold())
+        if "." not in publisher and " " in publisher.strip():
+            return None  # a name in words that names no place
+        for key in sorted(self._provinces_squeezed, key=len, reverse=True):
+            if key in squeezed:
+                return self._provinces_squeezed[key]
+        return None
+
+    @cached_property
+    def _provinces_squeezed(self) -> dict[str, str]:
+        # Domains run the words together: "baohatinh", "quangninh.gov.vn".
+        out = {}
+        for p in self.places:
+            if p.is_province:
+                key = re.sub(r"[\W_]+", "", _key(p.name))
+                if len(key) >= 5:
+                    out[key] = p.name
+        return out
 
     def mentions(self, text: str) -> list[PlaceMention]:
         """Every place named in a text, longest names first where two overlap."""
