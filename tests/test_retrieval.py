@@ -12,7 +12,7 @@ import pytest
 
 from bot.answer.render import TELEGRAM_LIMIT, format_date, render_html, render_plain, source_line
 from bot.models import Answer, Quote, Source
-from bot.search.query import unit_present
+from bot.search.query import levels_in, roles_in, unit_present
 from bot.text.figures import find_figures
 from bot.text.normalize import fold
 
@@ -40,6 +40,11 @@ ANSWERABLE = [
     ("Đông Triều có tổng cộng bao nhiêu xã đạt chuẩn nông thôn mới?", DT2022, "7/11 xã"),
     ("Đông Triều đặt mục tiêu thành lập thành phố trước năm nào?", DT2022, "trước năm 2025"),
     ("Ai là Bí thư Thị ủy Đông Triều?", DT2022, "Nguyễn Văn Công"),
+    # The town's office, not the province's, and the head, not the deputy.
+    ("Chủ tịch UBND TX Kỳ Anh là ai?", KA2019, "Nguyễn Hoài Sơn"),
+    ("Chủ tịch UBND thị xã Kinh Môn là ai?", KM2020, "Nguyễn Thị Lễu"),
+    ("Bí thư Tỉnh ủy Quảng Ninh năm 2024 là ai?", MC2024, "Nguyễn Xuân Ký"),
+    ("Phó Bí thư Tỉnh ủy Quảng Ninh năm 2024 là ai?", MC2024, "Cao Tường Huy"),
     ("Móng Cái còn bao nhiêu hộ cận nghèo?", MC2024, "57 hộ"),
     ("Dự án dệt nhuộm vào KCN Hải Yên có vốn bao nhiêu?", MC2024, "12 triệu USD"),
     ("Dự án dệt nhuộm ở KCN Hải Yên có vốn đầu tư bao nhiêu USD?", MC2024, "12 triệu USD"),
@@ -240,6 +245,9 @@ def test_refuses_places_not_in_the_corpus_and_says_what_it_covers(ask, question,
         "Thu nhập bình quân đầu người ở Đông Triều năm 2021 là bao nhiêu?",
         "Kỳ Anh có mấy sản phẩm OCOP?",
         "ky anh co bao nhieu doanh nghiep",
+        # Only the syllables meet, apart: "tiêu" of "chỉ tiêu", "thôn" of "tỷ lệ thôn".
+        "Kinh Môn đạt bao nhiêu tiêu chí NTM?",
+        "Đông Triều có bao nhiêu tiêu chí đô thị loại 3 chưa đạt?",
     ],
 )
 def test_refuses_near_miss_questions(ask, question):
@@ -392,3 +400,19 @@ async def test_engine_answers_as_the_in_memory_snapshot(engine, ask):
         assert [x.text for x in got.quotes] == [x.text for x in mine.quotes]
         assert [s.path for s in got.sources] == [s.path for s in mine.sources]
         assert [s.title for s in got.sources] == [s.title for s in mine.sources]
+
+
+@pytest.mark.parametrize(
+    ("text", "levels", "roles"),
+    [
+        ("Chủ tịch UBND TX Kỳ Anh", {"town"}, {("chủ tịch", False)}),
+        ("Chủ tịch ủy ban nhân dân thị xã Kỳ Anh", {"town"}, {("chủ tịch", False)}),
+        ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh", {"province"}, {("bí thư", True), ("chủ tịch", False)}),
+        ("Bí thư Thị ủy Đông Triều", {"town"}, {("bí thư", False)}),
+        ("Thường trực Tỉnh uỷ làm việc với Ban Thường vụ Thị uỷ", {"province", "town"}, set()),
+        ("thu nhập bình quân đầu người", set(), set()),
+    ],
+)
+def test_levels_and_offices_named_in_a_text(text, levels, roles):
+    assert levels_in(text) == levels
+    assert roles_in(text) == roles

@@ -24,6 +24,34 @@ _COMPARE = re.compile(
     r"\b(?:so sánh|so với|hay là|hay|bên nào|nơi nào|khác nhau|chênh lệch|nhanh hơn|chậm hơn|cao hơn|thấp hơn|nhiều hơn|ít hơn)\b"
 )
 
+# The level of government a question is about: "Chủ tịch UBND TX Kỳ Anh" is not the province's.
+_COUNCIL = r"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|hội đồng nhân dân|hđnd|mặt trận tổ quốc)"
+_LEVEL = {
+    "town": re.compile(
+        rf"{_COUNCIL}\s+(?:thị xã|thành phố|huyện|tx|tp)\b|\b(?:thị|thành|huyện)\s+(?:ủy|uỷ)\b",
+        re.IGNORECASE,
+    ),
+    "province": re.compile(rf"{_COUNCIL}\s+tỉnh\b|\btỉnh\s+(?:ủy|uỷ)\b", re.IGNORECASE),
+}
+
+
+# Offices a question may ask the holder of; "Phó Bí thư" (deputy) is another office than "Bí thư".
+_ROLE = re.compile(
+    r"\b(?P<deputy>phó\s+)?(?P<role>bí thư|chủ tịch|giám đốc|trưởng ban|trưởng đoàn|chánh văn phòng)\b",
+    re.IGNORECASE,
+)
+
+
+def roles_in(text: str) -> set[tuple[str, bool]]:
+    """The offices a text names: ("bí thư", False) for "Bí thư", ("bí thư", True) for "Phó Bí thư"."""
+    return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in _ROLE.finditer(text)}
+
+
+def levels_in(text: str) -> set[str]:
+    """Which levels of government a text names by their bodies ("UBND tỉnh", "Thị ủy")."""
+    return {name for name, rx in _LEVEL.items() if rx.search(text)}
+
+
 # Measure units a quantity question may ask for: the answer must carry the same unit.
 _UNIT_WORDS = {
     "%": ("%", "phần trăm"),
@@ -75,6 +103,8 @@ class ParsedQuestion:
     unit: str | None
     comparison: bool
     years: list[int]
+    level: str | None = None  # "town" or "province" when the question names one body only
+    roles: frozenset[tuple[str, bool]] = frozenset()  # offices asked about, deputy or not
 
     @property
     def reinterpreted(self) -> bool:
@@ -190,6 +220,7 @@ def parse(
                 unit = key
                 break
     wants_year = bool(_WHEN_YEAR.search(low))
+    levels = levels_in(understood)
     return ParsedQuestion(
         original=question,
         understood=understood,
@@ -204,6 +235,8 @@ def parse(
         unit=unit,
         comparison=bool(_COMPARE.search(low)) or len(sides) > 1,
         years=years,
+        level=next(iter(levels)) if len(levels) == 1 else None,
+        roles=frozenset(roles_in(understood)),
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.search.bm25 import BM25Index
-from bot.search.query import ParsedQuestion, Side, unit_present
+from bot.search.query import ParsedQuestion, Side, levels_in, roles_in, unit_present
 from bot.text.figures import find_figures
 from bot.text.places import Gazetteer
 
@@ -21,6 +21,11 @@ YEAR_ELSEWHERE = 0.8  # the article mentions the year, this passage does not
 # largest IDF: that one grows with the corpus (log of the passage count), so the same question
 # would be refused over a big corpus and answered over a small one.
 OOV_WEIGHT = 2.4
+# A compound's syllables found apart, without the compound: weaker evidence of the same word.
+SYLLABLES_ALONE = 0.5
+# A passage about another level of government than the one asked ("UBND tỉnh" for "UBND TX"),
+# or another office of the same name (the deputy, "Phó Bí thư", for "Bí thư").
+OTHER_LEVEL = 0.5
 # A question about a province, answered from an article by another province's outlet: its
 # "tỉnh" ("Chủ tịch UBND tỉnh", "Tỉnh ủy") may well be the outlet's own province.
 OUTLET_ELSEWHERE = 0.85
@@ -57,6 +62,26 @@ class Hit:
     bm25: float
     coverage: float
     text: PassageText
+
+
+@dataclass(frozen=True)
+class _Concept:
+    """A word of the question for coverage: a compound counts fully only when found whole."""
+
+    term: int  # -1: the corpus never uses it
+    head: float
+    parts: tuple[tuple[int, float], ...]  # a compound's syllables
+
+    @property
+    def weight(self) -> float:
+        return self.head + sum(w for _, w in self.parts)
+
+    def credit(self, hit: Callable[[int], bool]) -> float:
+        parts = sum(w for t, w in self.parts if hit(t))
+        if hit(self.term):
+            return self.head + parts
+        # "tiêu" of "chỉ tiêu" and "thôn" of "tỷ lệ thôn" are not "tiêu chí nông thôn mới".
+        return SYLLABLES_ALONE * parts
 
 
 @dataclass
@@ -120,25 +145,43 @@ class Retriever:
 
     def search(self, q: ParsedQuestion) -> list[SideResult]:
         all_ids = self.index.term_ids(q.tokens)
-        term_ids = [t for t in all_ids if t >= 0]
-        oov = [tok for tok, t in zip(q.tokens, all_ids, strict=True) if t < 0]
         scores = np.zeros(self.index.n_docs)
-        postings = {}
-        for t in term_ids:
-            d, w = self.index.term_weights(t)
-            scores[d] += w
-            postings[t] = d
-        weights = {t: float(self.index.idf[t]) for t in term_ids}
-        # Words the corpus never uses still count against coverage: nothing can match them.
-        oov_weight = sum(OOV_WEIGHT for tok in oov if not tok.isdigit() and len(tok) > 1)
-        total_weight = sum(max(w, 0.0) for w in weights.values()) + oov_weight
+        postings: dict[int, np.ndarray] = {}
+        for t in all_ids:
+            if t >= 0 and t not in postings:
+                d, w = self.index.term_weights(t)
+                scores[d] += w
+                postings[t] = d
+        concepts = self._concepts(q.tokens, all_ids)
+        total_weight = sum(c.weight for c in concepts)
         year_terms = {self.index.vocab[str(y)] for y in q.years if str(y) in self.index.vocab}
-        results = []
-        for side in q.sides:
-            results.append(self._search_side(q, side, scores, postings, weights, total_weight, year_terms))
-        return results
+        return [
+            self._search_side(q, side, scores, postings, concepts, total_weight, year_terms)
+            for side in q.sides
+        ]
 
-    def _search_side(self, q, side, scores, postings, weights, total_weight, year_terms) -> SideResult:
+    def _concepts(self, tokens: list[str], ids: list[int]) -> list[_Concept]:
+        """The question's words, each compound with its syllables ("nông_thôn", "nông", "thôn")."""
+        tid = dict(zip(tokens, ids, strict=True))
+
+        def term(tok: str) -> tuple[int, float]:
+            t = tid[tok]
+            if t >= 0:
+                return t, max(float(self.index.idf[t]), 0.0)
+            # Words the corpus never uses still count against coverage: nothing can match them.
+            return -1, (OOV_WEIGHT if not tok.isdigit() and len(tok) > 1 else 0.0)
+
+        grouped = {syl for tok in tokens if "_" in tok for syl in tok.split("_")}
+        concepts = []
+        for tok in tokens:
+            if "_" in tok:
+                parts = tuple(term(syl) for syl in tok.split("_") if syl in tid)
+                concepts.append(_Concept(*term(tok), parts))
+            elif tok not in grouped:
+                concepts.append(_Concept(*term(tok), ()))
+        return concepts
+
+    def _search_side(self, q, side, scores, postings, concepts, total_weight, year_terms) -> SideResult:
         art_scores = np.ones(len(self.articles))
         mask = self.article_mask(side, [p.name for p in q.provinces])
         if mask is not None:
@@ -158,12 +201,13 @@ class Retriever:
         hits: list[Hit] = []
         for d in top:
             d = int(d)
-            matched = sum(max(w, 0.0) for t, w in weights.items() if _contains(postings[t], d))
             # The year asked is matched by the article's own date as much as by the sentence.
-            for t, w in weights.items():
-                if t in year_terms and not _contains(postings[t], d) and yf is not None:
-                    if yf[self.doc_article[d]] >= 1.0:
-                        matched += max(w, 0.0)
+            dated = yf is not None and yf[self.doc_article[d]] >= 1.0
+
+            def hit(t: int, d: int = d, dated: bool = dated) -> bool:
+                return t >= 0 and (_contains(postings[t], d) or (dated and t in year_terms))
+
+            matched = sum(c.credit(hit) for c in concepts)
             coverage = matched / total_weight if total_weight > 0 else 0.0
             text = texts[d]
             full = " ".join(x for x in (text.before, text.text, text.after) if x)
@@ -175,6 +219,14 @@ class Retriever:
                 factor *= 0.4
             if q.wants_day and not re.search(r"\b\d{1,2}/\d{1,2}\b", full):
                 factor *= 0.4
+            if q.level:
+                named = levels_in(full)
+                if named and q.level not in named:
+                    factor *= OTHER_LEVEL
+            if q.roles and not q.roles & roles_in(full):
+                named = {role for role, _ in roles_in(full)}
+                if any(role in named for role, _ in q.roles):
+                    factor *= OTHER_LEVEL  # the deputy for the head, or the head for the deputy
             if q.wants_ordinal and not re.search(r"\b(?:lần thứ|khóa|khoá|nhiệm kỳ)\s+[\dIVXLC]", full):
                 factor *= 0.5
             hits.append(
