@@ -12,7 +12,8 @@ import pytest
 
 from bot.answer.render import TELEGRAM_LIMIT, format_date, render_html, render_plain, source_line
 from bot.models import Answer, Quote, Source
-from bot.search.query import levels_in, roles_in, unit_present
+from bot.search.query import levels_in, parse, roles_in, unit_present
+from bot.search.retriever import _speaks_of_another_time
 from bot.text.figures import find_figures
 from bot.text.normalize import fold
 
@@ -416,3 +417,62 @@ async def test_engine_answers_as_the_in_memory_snapshot(engine, ask):
 def test_levels_and_offices_named_in_a_text(text, levels, roles):
     assert levels_in(text) == levels
     assert roles_in(text) == roles
+
+
+# ---------------------------------------------------------------- years compared, years missing
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("So sánh thu nhập bình quân đầu người Kinh Môn năm 2020 và 2023", [[2020], [2023]]),
+        ("thu nhap binh quan dau nguoi kinh mon nam 2020 hay 2023 cao hon", [[2020], [2023]]),
+        # A period is one time, not two to compare.
+        ("Giai đoạn 2021-2023 ở Kinh Môn, dịch vụ hay nông nghiệp tăng nhanh hơn?", [[2021, 2023]]),
+        ("Thu nhập bình quân Kinh Môn năm 2023 là bao nhiêu?", [[2023]]),
+    ],
+)
+def test_one_town_two_years_compared_gives_one_side_per_year(seed_snapshot, question, years):
+    q = parse(
+        question,
+        model=seed_snapshot.model,
+        gazetteer=seed_snapshot.gazetteer,
+        corpus_towns=seed_snapshot.towns,
+        corpus_provinces=seed_snapshot.provinces,
+    )
+    assert [s.years for s in q.sides] == years
+    assert all(s.place and s.place.name == "Kinh Môn" for s in q.sides)
+
+
+def test_two_years_compared_quote_each_years_article(ask):
+    a = ask("So sánh thu nhập bình quân đầu người Kinh Môn năm 2020 và 2023")
+    assert not a.refused
+    assert [q.source.path for q in a.quotes[:2]] == [KM2020, KM2023]
+    assert "67,5 triệu đồng" in a.quotes[0].text and "92,5 triệu đồng" in a.quotes[1].text
+
+
+def test_a_figure_for_another_year_is_not_given_as_the_answer(ask):
+    a = ask("Móng Cái năm 2022 đón bao nhiêu lượt khách du lịch?")
+    assert a.refused  # the corpus has 2023 and 2024 only
+    assert "năm 2022" in a.notice and "Móng Cái" in a.notice
+    assert a.quotes and "2023" in a.quotes[0].text  # the nearest, shown as such
+
+
+def test_another_years_passage_is_flagged_for_a_non_figure_question(ask):
+    a = ask("Thu nhập bình quân đầu người Kinh Môn năm 2021?")
+    assert a.notice and "năm 2021" in a.notice
+
+
+@pytest.mark.parametrize(
+    ("year", "article_year", "text", "other"),
+    [
+        (2021, 2022, "Trong năm qua, thị xã có thêm 2 xã đạt chuẩn.", False),  # a review, next year
+        (2021, 2023, "Thu nhập năm 2021 đạt 80 triệu đồng.", False),
+        (2021, 2023, "Thu nhập năm 2023 đạt 92,5 triệu đồng.", True),
+        (2022, 2024, "Du lịch tăng mạnh, đón 2 triệu lượt khách.", True),
+        (2020, 2020, "Phấn đấu đạt đô thị loại III trước năm 2025.", True),
+        (2021, 2022, "Giai đoạn 2021-2025 tăng 10%.", False),
+    ],
+)
+def test_speaks_of_another_time(year, article_year, text, other):
+    assert _speaks_of_another_time(year, article_year, text) is other

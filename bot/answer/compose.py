@@ -84,8 +84,23 @@ def compose(
         notice = "Không tìm thấy thông tin cho: " + ", ".join(missing) + "."
     if q.unknown_places:
         notice = (notice + " " if notice else "") + "Kho chưa có bài về " + ", ".join(q.unknown_places) + "."
+    answered = [r for r in results if not r.refusal and r.hits]
+    for res in answered:
+        if res.years_missing:
+            years = ", ".join(str(y) for y in res.years_missing)
+            where = f" của {res.side.place.name}" if res.side.place else ""
+            if q.wants_quantity or q.unit:
+                other = (
+                    f"Tôi không tìm thấy số liệu năm {years}{where} trong kho bài viết, "
+                    "nên không đưa ra con số cho năm đó. Thông tin gần nhất tôi có:"
+                )
+            else:
+                other = f"Lưu ý: tôi không tìm thấy thông tin năm {years}{where}; đoạn trích dưới đây nói về thời điểm khác."
+            notice = (notice + " " if notice else "") + other
+    # A figure for another year does not answer "how much in 2021": say so, show the nearest.
+    refused = bool(answered) and (q.wants_quantity or bool(q.unit)) and all(r.years_missing for r in answered)
     has_more = any(len(r.hits) > 1 for r in results if not r.refusal)
-    return Answer(q.original, False, tuple(quotes), understood, notice, has_more)
+    return Answer(q.original, refused, tuple(quotes), understood, notice, has_more)
 
 
 def _supporting(

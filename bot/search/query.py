@@ -201,10 +201,14 @@ def parse(
         for s in sides:
             if not s.years:
                 s.years = leading or years
-    elif towns:
-        sides.append(Side(towns[0][1], years))
     else:
-        sides.append(Side(None, years))
+        place = towns[0][1] if towns else None
+        compared = _compared_years(understood, low)
+        if compared:
+            # "Kinh Môn năm 2020 và 2023, năm nào cao hơn?": one side per year.
+            sides.extend(Side(place, [y]) for y in compared)
+        else:
+            sides.append(Side(place, years))
     # Place names filter articles; they are not words to look for in a sentence.
     rest = understood
     for s, e in sorted(place_spans, reverse=True):
@@ -238,6 +242,18 @@ def parse(
         level=next(iter(levels)) if len(levels) == 1 else None,
         roles=frozenset(roles_in(understood)),
     )
+
+
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-–—/]\s*(?:19|20)\d\d|từ (?:năm )?(?:19|20)\d\d đến")
+
+
+def _compared_years(understood: str, low: str) -> list[int]:
+    """Two or more years set against each other (not a period such as "2021-2023")."""
+    if not _COMPARE.search(low):
+        return []
+    outside = _YEAR_RANGE.sub(" ", low)
+    found = list(dict.fromkeys(int(y) for y in re.findall(r"(?<![\d/])((?:19|20)\d\d)(?!\d)", outside)))
+    return found if len(found) >= 2 else []
 
 
 def unit_present(unit: str, text: str) -> bool:

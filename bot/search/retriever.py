@@ -89,6 +89,9 @@ class SideResult:
     side: Side
     hits: list[Hit]
     refusal: str | None = None  # why nothing answers this side
+    # Years asked that neither the best passage nor its article's date speaks of: the quote is
+    # about another time, and the reply must say so.
+    years_missing: tuple[int, ...] = ()
 
 
 class Retriever:
@@ -244,7 +247,22 @@ class Retriever:
             refusal = "unit"
         elif q.wants_quantity and not _has_number(full_best):
             refusal = "number"
-        return SideResult(side, hits, refusal)
+        art = self.articles[best.article]
+        missing = tuple(y for y in side.years if _speaks_of_another_time(y, art.year, full_best))
+        return SideResult(side, hits, refusal, missing)
+
+
+def _speaks_of_another_time(year: int, article_year: int | None, text: str) -> bool:
+    """Whether a passage answers for another year than the one asked.
+
+    It does not when it names the year, or names none and its article was written that year or
+    the next ("Trong năm qua, ..." in a review published early the year after).
+    """
+    if re.search(rf"(?<!\d){year}(?!\d)", text):
+        return False
+    if re.search(r"(?<![\d/-])(?:19|20)\d\d(?!\d)", text):
+        return True
+    return article_year not in (year, year + 1)
 
 
 def _contains(sorted_docs: np.ndarray, d: int) -> bool:

@@ -45,6 +45,17 @@ class PlaceMention:
     capitalised: bool
 
 
+@lru_cache(maxsize=8192)
+def _fold_char(c: str) -> str:
+    """One character folded and case-folded, or itself when that is not one character.
+
+    Positions in the folded text must be positions in the text: "ß" case-folds to "ss", "İ"
+    to "i̇" and a stray combining mark folds to nothing, so whole-string folding can shift them.
+    """
+    f = fold(c).casefold()
+    return f if len(f) == 1 else c
+
+
 def _key(s: str) -> str:
     return " ".join(fold(fix_tone_placement(s)).casefold().split())
 
@@ -151,8 +162,7 @@ class Gazetteer:
     def mentions(self, text: str) -> list[PlaceMention]:
         """Every place named in a text, longest names first where two overlap."""
         text = fix_tone_placement(clean_unicode(text))
-        folded = fold(text).casefold()
-        assert len(folded) == len(text)  # folding keeps one character per character
+        folded = "".join(map(_fold_char, text))
         out: list[PlaceMention] = []
         for m in self._re.finditer(folded):
             s, e = m.span()

@@ -211,9 +211,9 @@ def test_python_m_bot_run_answers_and_stops_cleanly_on_sigterm(stand_in: StandIn
         api.push_update(message_update("/start", command=True, message_id=1))
         welcome = wait_sent(api, 1)[0]
         assert "Xin chào Lan!" in welcome
-        api.push_update(message_update("dan so thi xa kinh mon la bao nhieu", message_id=2))
+        api.push_update(message_update("thu nhap binh quan dau nguoi kinh mon nam 2020", message_id=2))
         answer = wait_sent(api, 2)[1]
-        assert "174.662" in answer and "Tôi hiểu câu hỏi là" in answer
+        assert "67,5 triệu đồng" in answer and "Tôi hiểu câu hỏi là" in answer
         api.push_update(callback_update(api, texts.BTN_MORE))
         more = wait_sent(api, 3)[2]
         assert "<blockquote>" in more and more != answer
