@@ -58,7 +58,7 @@ async def test_refusal_has_no_feedback_buttons(tg: Updates, api: FakeBotAPI):
 
 
 async def test_xem_them_sends_new_passages_and_drops_its_button(tg: Updates, api: FakeBotAPI):
-    await tg.send(tg.text(QUESTION))
+    await tg.send(tg.text("Kinh Môn có bao nhiêu doanh nghiệp?"))
     first = api.sent()[0]
     first_text = rendered(first["text"], "HTML")
     data = await tg.press(texts.BTN_MORE)
