@@ -27,6 +27,11 @@ def model(seed_snapshot):
         ("ty le lap day cum cong nghiep", "tỷ lệ lấp đầy cụm công nghiệp"),
         ("mong cai co bao nhieu ho can ngheo", "móng cái có bao nhiêu hộ cận nghèo"),
         ("khach du lich", "khách du lịch"),
+        # Question words news articles rarely use: "mấy" and "vậy", not "máy" and "vây".
+        ("kinh mon co may san pham ocop vay", "kinh môn có mấy sản phẩm ocop vậy"),
+        ("dan so ky anh la bao nhieu vay", "dân số kỳ anh là bao nhiêu vậy"),
+        ("dong trieu xay dung nong thon moi the nao nhi", "đông triều xây dựng nông thôn mới thế nào nhỉ"),
+        ("nha may xi mang", "nhà máy xi măng"),
     ],
 )
 def test_restores_unaccented_phrases(model, typed, restored):

@@ -387,6 +387,9 @@ def test_reinterpreted_question_is_shown(ask):
     assert a.understood == "thu nhập bình quân đầu người kinh môn năm 2023"
     assert "thu nhập bình quân đầu người kinh môn năm 2023" in render_plain(a)
     assert ask("Thu nhập bình quân đầu người Kinh Môn năm 2023?").understood is None
+    # Spelling out an abbreviation is not worth a line of its own.
+    assert ask("Chủ tịch UBND TX Kỳ Anh là ai?").understood is None
+    assert ask("chu tich ubnd tx ky anh la ai").understood == "chủ tịch ủy ban nhân dân thị xã kỳ anh là ai"
 
 
 # ---------------------------------------------------------------- engine (SQLite-backed) parity

@@ -105,10 +105,12 @@ class ParsedQuestion:
     years: list[int]
     level: str | None = None  # "town" or "province" when the question names one body only
     roles: frozenset[tuple[str, bool]] = frozenset()  # offices asked about, deputy or not
+    expanded: str = ""  # the question with abbreviations spelt out, nothing else changed
 
     @property
     def reinterpreted(self) -> bool:
-        return self.understood.casefold() != self.original.casefold()
+        # Worth showing only when diacritics were put back: "UBND" -> "ủy ban nhân dân" is noise.
+        return self.understood.casefold() != (self.expanded or self.original).casefold()
 
 
 def _mostly_accented(text: str) -> bool:
@@ -241,6 +243,7 @@ def parse(
         years=years,
         level=next(iter(levels)) if len(levels) == 1 else None,
         roles=frozenset(roles_in(understood)),
+        expanded=" ".join(expand_abbreviations(clean_unicode(question)).split()),
     )
 
 

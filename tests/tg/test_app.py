@@ -106,7 +106,7 @@ async def test_bot_errors_show_their_own_message(
 async def test_error_in_a_button_is_answered_in_the_callback(
     tg: Updates, api: FakeBotAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):
-    await tg.send(tg.text("Dân số thị xã Kinh Môn là bao nhiêu?"))
+    await tg.send(tg.text("Kinh Môn có bao nhiêu doanh nghiệp?"))
 
     async def broken(question_id: int) -> str | None:
         raise RuntimeError("db gone")

@@ -11,7 +11,7 @@ from bot.answer.render import render_html
 from bot.engine import Engine
 from bot.tg import texts
 
-QUESTION = "Dân số thị xã Kinh Môn là bao nhiêu?"
+QUESTION = "Kinh Môn có bao nhiêu doanh nghiệp?"
 
 
 def buttons(params: dict) -> list[tuple[str, str]]:
@@ -31,7 +31,7 @@ async def test_private_question_gets_the_same_answer_as_the_cli(tg: Updates, api
     (reply,) = api.sent(USER_ID)
     assert reply["parse_mode"] == "HTML"
     assert reply["text"] == render_html(engine.answer(QUESTION))
-    assert "<b>174.662 người</b>" in reply["text"]
+    assert "<b>900 doanh nghiệp</b>" in reply["text"]
     assert "<blockquote>" in reply["text"] and "— Nguồn: <i>" in reply["text"]
     assert reply["link_preview_options"] == {"is_disabled": True}
     assert "reply_parameters" not in reply  # no quoting in a private chat
@@ -130,7 +130,7 @@ async def test_over_long_and_empty_questions_get_hints(tg: Updates, api: FakeBot
 
 async def test_hoi_in_private_chat(tg: Updates, api: FakeBotAPI):
     await tg.send(tg.command(f"/hoi {QUESTION}"))
-    assert "174.662" in api.sent_texts()[0]
+    assert "900 doanh nghiệp" in api.sent_texts()[0]
 
 
 async def test_rate_limit(tg: Updates, api: FakeBotAPI, app):
@@ -141,13 +141,13 @@ async def test_rate_limit(tg: Updates, api: FakeBotAPI, app):
         await tg.send(tg.text(QUESTION))
     replies = api.sent_texts()
     assert len(replies) == 4  # three answers, one polite warning, then quiet
-    assert all("174.662" in r for r in replies[:3])
+    assert all("900 doanh nghiệp" in r for r in replies[:3])
     assert replies[3].startswith("Bạn đang hỏi hơi nhanh") and "60 giây" in replies[3]
     await tg.send(tg.text(QUESTION, user_id=OTHER_ID))  # other users are not affected
-    assert "174.662" in api.sent_texts()[-1]
+    assert "900 doanh nghiệp" in api.sent_texts()[-1]
     clock[0] = 61.0
     await tg.send(tg.text(QUESTION))
-    assert "174.662" in api.sent_texts()[-1]
+    assert "900 doanh nghiệp" in api.sent_texts()[-1]
 
 
 async def test_rate_limit_applies_to_xem_them(tg: Updates, api: FakeBotAPI, app):
@@ -176,7 +176,7 @@ async def test_group_hoi_answers_with_a_quote_of_the_question(tg: Updates, api: 
     await tg.send(tg.command(f"/hoi {QUESTION}", chat_id=GROUP_ID))
     await tg.send(tg.command(f"/hoi@{BOT_USERNAME} {QUESTION}", chat_id=GROUP_ID))
     first, second = api.sent(GROUP_ID)
-    assert "174.662" in first["text"] and "174.662" in second["text"]
+    assert "900 doanh nghiệp" in first["text"] and "900 doanh nghiệp" in second["text"]
     assert first["reply_parameters"]["message_id"] > 0  # replies to the asker's message
 
 
