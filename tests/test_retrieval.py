@@ -41,6 +41,8 @@ ANSWERABLE = [
     ("Đông Triều có tổng cộng bao nhiêu xã đạt chuẩn nông thôn mới?", DT2022, "7/11 xã"),
     ("Đông Triều đặt mục tiêu thành lập thành phố trước năm nào?", DT2022, "trước năm 2025"),
     ("Ai là Bí thư Thị ủy Đông Triều?", DT2022, "Nguyễn Văn Công"),
+    # "TX" names the town; it is not a word to look for ("thị xã" is in every sentence).
+    ("TX Kinh Môn có bao nhiêu xã?", KM2020, "23 đơn vị hành chính cấp xã"),
     # The town's office, not the province's, and the head, not the deputy.
     ("Chủ tịch UBND TX Kỳ Anh là ai?", KA2019, "Nguyễn Hoài Sơn"),
     ("Chủ tịch UBND thị xã Kinh Môn là ai?", KM2020, "Nguyễn Thị Lễu"),

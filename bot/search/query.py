@@ -24,6 +24,8 @@ _COMPARE = re.compile(
     r"\b(?:so sánh|so với|hay là|hay|bên nào|nơi nào|khác nhau|chênh lệch|nhanh hơn|chậm hơn|cao hơn|thấp hơn|nhiều hơn|ít hơn)\b"
 )
 
+_MARKER_BEFORE = re.compile(r"\b(?:thị xã|thành phố|tx|tp|tỉnh|huyện|quận)\.?\s+$", re.IGNORECASE)
+
 # The level of government a question is about: "Chủ tịch UBND TX Kỳ Anh" is not the province's.
 _COUNCIL = r"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|hội đồng nhân dân|hđnd|mặt trận tổ quốc)"
 _LEVEL = {
@@ -162,7 +164,9 @@ def parse(
     }
     for m in mentions:
         p = m.place
-        place_spans.append((m.start, m.end))
+        # "thị xã", "TP", "tỉnh" naming the place go with it: they are not words to look for.
+        marker = _MARKER_BEFORE.search(understood[: m.start])
+        place_spans.append((marker.start() if marker else m.start, m.end))
         if (
             (m.start, m.end) in covered_spans
             and p.name not in corpus_towns
