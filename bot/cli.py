@@ -47,6 +47,11 @@ def format_report(r: ReloadReport) -> str:
     return "\n".join(lines)
 
 
+# Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves raw (it
+# escapes only those below U+0020): escaped, one answer stays one line for any reader.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def answer_json(question: str, answer: Answer) -> str:
     return json.dumps(
         {
@@ -57,7 +62,7 @@ def answer_json(question: str, answer: Answer) -> str:
             "sources": [s.as_json() for s in answer.sources],
         },
         ensure_ascii=False,
-    )
+    ).translate(_LINE_BREAKS)
 
 
 async def _open(settings: Settings, *, quiet: bool = False):
@@ -84,6 +89,10 @@ async def cmd_ask(settings: Settings, questions: Sequence[str], as_json: bool) -
                     answer, _ = await engine.ask(line, channel="cli")
                 except BotError as e:
                     answer = Answer(line, True, (), None, e.user_message)
+                except Exception:
+                    # A bug on one line must not cost the lines after it their answers.
+                    log.exception("question failed: %r", line[:200])
+                    answer = Answer(line, True, (), None, BotError.user_message)
                 print(answer_json(line, answer) if as_json else render_plain(answer) + "\n", flush=True)
             return 0
         question = " ".join(questions)
