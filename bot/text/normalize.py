@@ -18,11 +18,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 def clean_unicode(text: str) -> str:
     """NFC, every exotic space to a plain one, invisible and control characters removed."""
-    text = unicodedata.normalize("NFC", text)
     text = text.translate(_INVISIBLE)
     text = _SPACES.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
+    # NFC last: a zero-width or control character between a letter and its combining mark
+    # ("o\u200b\u0302") kept them apart until it was removed.
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 
 
 # Old ("hoà", "thuỷ") and new ("hòa", "thủy") tone placement are the same word. The two styles
