@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import html
+import re
 
 from bot.models import Answer, Quote, Source
 
 TELEGRAM_LIMIT = 4096
+# A link Telegram accepts: http(s), a host, no space, control character, quote or angle bracket
+# (a sidecar's url is typed by hand; anything else is shown without a link).
+_LINKABLE = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\"<>]+")
 
 
 def format_date(iso: str | None) -> str | None:
-    if not iso or len(iso) < 10:
-        return iso
+    if not iso or not re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", iso):
+        return iso  # not an ISO date (sidecars are checked, but an answer must never fail on it)
     y, m, d = iso[:10].split("-")
     return f"{d}/{m}/{y}"
 
@@ -48,7 +52,7 @@ def _html_quote(q: Quote) -> str:
 
 def _html_source(s: Source) -> str:
     title = html.escape(s.title, quote=False)
-    if s.url and s.url.startswith(("http://", "https://")):
+    if s.url and _LINKABLE.fullmatch(s.url):
         title = f'<a href="{html.escape(s.url, quote=True)}">{title}</a>'
     bits = [html.escape(b, quote=False) for b in (s.publisher, format_date(s.date)) if b]
     return f"— Nguồn: <i>{title}</i>" + (f" ({', '.join(bits)})" if bits else "")

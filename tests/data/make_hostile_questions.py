@@ -47,20 +47,20 @@ MARKUP = [
     "&#x110000;",
     "&nbsp;",
     "&unknown;",
-    "<a href=\"javascript:alert(1)\">bấm</a>",
+    '<a href="javascript:alert(1)">bấm</a>',
     "<a href='x' onclick=\"y\">",
     "<img src=x onerror=alert(1)>",
     "<tg-spoiler>bí mật</tg-spoiler>",
     "<blockquote expandable>",
     "<!-- chú thích -->",
     "<![CDATA[x]]>",
-    "<?xml version=\"1.0\"?>",
+    '<?xml version="1.0"?>',
     "<<<>>>",
     "< b >",
     "*đậm* _nghiêng_ `mã` [liên kết](http://x)",
     "```python\nprint(1)```".replace("\n", " "),
     "\\<b\\>",
-    "<pre><code class=\"language-python\">",
+    '<pre><code class="language-python">',
 ]
 
 SQL = [
@@ -122,7 +122,19 @@ INVISIBLE = [
     "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u034f", "\u180e",
     "\u2028", "\u2029", "\u0085", "\u00a0", "\u3000", "\u2009", "\u202f",
 ]  # fmt: skip
-BIDI = ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"]
+BIDI = [
+    "\u202e",
+    "\u202d",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+]
 RTL = [
     "مرحبا كم عدد السكان؟",
     "שלום, מה האוכלוסייה?",
@@ -149,7 +161,18 @@ SCRIPTS = [
     "\ufffd\ufffe\uffff",
     "\U0001d11e",
 ]
-DIGITS = ["0", "2023", "1234567890" * 3, "٠١٢٣٤٥٦٧٨٩", "１２３", "-1", "1e308", "NaN", "0x7fffffff", "3.14159"]
+DIGITS = [
+    "0",
+    "2023",
+    "1234567890" * 3,
+    "٠١٢٣٤٥٦٧٨٩",
+    "１２３",
+    "-1",
+    "1e308",
+    "NaN",
+    "0x7fffffff",
+    "3.14159",
+]
 PUNCT = ["?", "???", "...", "!!!", "…", "—", "«»", "()[]{}", "@#$%^&*", ".,;:", "¿¡", "、。", "-" * 50]
 
 

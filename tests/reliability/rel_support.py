@@ -91,7 +91,9 @@ def make_project(root: Path) -> Path:
 
 def bot_env(root: Path, **extra: str) -> dict[str, str]:
     """The environment of a `python -m bot` run on a project: never the repository's data/."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST", "USER_HASH"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST", "USER_HASH"))
+    }
     env.update(
         BOT_HOME=str(root),
         BOT_DB=str(root / "data" / "bot.db"),
