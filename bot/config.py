@@ -105,8 +105,22 @@ class Settings:
         )
 
     def relpath(self, path: Path) -> str:
-        """A path as shown to users and in JSON: relative to the project root when inside it."""
+        """A path as shown to users and in JSON: relative to the project root when inside it.
+
+        The path itself comes first, its symlinks resolved only if that is outside the root: a
+        dangling or looping link in the corpus is then named by its own name, and resolving it
+        cannot fail (a loop raises RuntimeError in Python 3.11).
+        """
+        plain = Path(os.path.abspath(path))
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return plain.relative_to(self.root).as_posix()
         except ValueError:
-            return path.resolve().as_posix()
+            pass
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):
+            return plain.as_posix()
+        try:
+            return resolved.relative_to(self.root).as_posix()
+        except ValueError:
+            return resolved.as_posix()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +47,30 @@ def scan(dirs: tuple[Path, ...]) -> tuple[list[ArticleFile], list[tuple[Path, st
                 if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
                     continue
                 p = Path(root) / name
+                if not _utf8_name(p):
+                    # Its path could not be stored or shown (SQLite and Telegram want UTF-8).
+                    shown = Path(os.fsencode(p).decode("utf-8", "replace"))
+                    problems.append((shown, "tên tệp không phải UTF-8; hãy đổi tên tệp"))
+                    continue
                 try:
                     st = p.stat()
                 except OSError as e:
                     problems.append((p, f"không đọc được thông tin tệp ({e.strerror})"))
                     continue
+                if not stat.S_ISREG(st.st_mode):
+                    # A named pipe would block the reader forever; sockets and devices are no articles.
+                    problems.append((p, "không phải tệp thông thường"))
+                    continue
                 found.setdefault(p.resolve(), ArticleFile(p, st.st_size, st.st_mtime_ns))
     return sorted(found.values(), key=lambda a: str(a.path)), problems
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8, kept by Python as lone surrogates
+        return False
+    return True
 
 
 def sidecar_of(path: Path) -> Path:
@@ -76,6 +96,8 @@ def read_article(path: Path, max_bytes: int) -> tuple[str, bytes, dict[str, str 
     side = sidecar_of(path)
     ident = data
     if side.exists():
+        if not side.is_file():
+            raise CorpusError(f"tệp siêu dữ liệu {side.name} không phải tệp thông thường")
         try:
             raw = side.read_bytes()
             loaded = json.loads(raw.decode("utf-8"))
@@ -84,14 +106,47 @@ def read_article(path: Path, max_bytes: int) -> tuple[str, bytes, dict[str, str 
         if not isinstance(loaded, dict):
             raise CorpusError(f"tệp siêu dữ liệu {side.name} phải là một đối tượng JSON")
         overrides = {str(k): (None if v is None else str(v)) for k, v in loaded.items()}
+        date = overrides.get("date")
+        if date is not None and not _iso_date(date):
+            # Dates are sorted, shown as dd/mm/yyyy and give the article's year: one bad value
+            # would break every answer that cites the article.
+            raise CorpusError(f"tệp siêu dữ liệu {side.name}: ngày {date!r} không đúng dạng YYYY-MM-DD")
         ident = data + b"\0sidecar\0" + raw
     return text, ident, overrides
+
+
+def _iso_date(value: str) -> bool:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: Vietnamese text is mostly ASCII, so one byte in two, always
+    on the same side, is 0; and it decodes to printable text (binary data has zeros on both sides)."""
+    sample = data[: 4096 - len(data[:4096]) % 2]
+    half = len(sample) // 2
+    if half < 8:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.3 * half and other <= 0.02 * half:
+            text = sample.decode(codec, "replace")
+            readable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+            return text.count("\ufffd") <= 1 and readable >= 0.95 * len(text)
+    return False
 
 
 def decode(data: bytes) -> str:
     if not data.strip():
         raise CorpusError("tệp rỗng")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CorpusError("tệp mã hóa UTF-16; hãy lưu lại dưới dạng UTF-8")
+    if b"\0" in data[:4096] and _looks_utf16(data):
         raise CorpusError("tệp mã hóa UTF-16; hãy lưu lại dưới dạng UTF-8")
     if b"\0" in data[:4096]:
         raise CorpusError("tệp nhị phân, không phải văn bản")
