@@ -99,7 +99,9 @@ def compose(
             notice = (notice + " " if notice else "") + other
     # A figure for another year does not answer "how much in 2021": say so, show the nearest.
     refused = bool(answered) and (q.wants_quantity or bool(q.unit)) and all(r.years_missing for r in answered)
-    has_more = any(len(r.hits) > 1 for r in results if not r.refusal)
+    # "Xem thêm" pages through _more_hits from offset 1: offer it only if that holds a passage not shown.
+    shown = {quote.passage_id for quote in quotes}
+    has_more = any(h.doc not in shown for h in _more_hits(results)[1:])
     return Answer(q.original, refused, tuple(quotes), understood, notice, has_more)
 
 
@@ -138,8 +140,12 @@ def _supporting(
     return out
 
 
+def _more_hits(results: Sequence[SideResult]) -> list[Hit]:
+    return [h for r in results if not r.refusal for h in r.hits if h.coverage >= MIN_COVERAGE * 0.75]
+
+
 def _more(q: ParsedQuestion, results: Sequence[SideResult], articles, offset: int, understood) -> Answer:
-    hits = [h for r in results if not r.refusal for h in r.hits if h.coverage >= MIN_COVERAGE * 0.75]
+    hits = _more_hits(results)
     page = hits[offset : offset + PAGE]
     if not page:
         return Answer(
