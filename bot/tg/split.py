@@ -62,7 +62,7 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     closed at the end of one piece and reopened (with their attributes) at the start of the next.
     """
     text = text.strip()
-    if not text:
+    if not _visible(text):  # Telegram refuses a message that is empty once tags are removed
         return []
     if utf16_len(text) <= limit:
         return [text]

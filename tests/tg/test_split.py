@@ -33,6 +33,7 @@ def check(text: str, limit: int) -> list[str]:
 def test_short_text_is_one_piece():
     assert split_html("<b>xin chào</b>") == ["<b>xin chào</b>"]
     assert split_html("   ") == []
+    assert split_html("<b> </b>\n<i></i>") == []  # nothing visible: Telegram would refuse it
 
 
 def test_cuts_at_paragraphs_first():
