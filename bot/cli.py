@@ -113,7 +113,7 @@ async def cmd_chat(settings: Settings) -> int:
             "'thêm' để xem thêm đoạn liên quan, Ctrl-D hoặc 'thoát' để kết thúc.\n"
         )
         last: str | None = None
-        offset = 0
+        offset, shown = 1, ""
         while True:
             try:
                 line = await asyncio.to_thread(input, "Bạn hỏi: ")
@@ -124,12 +124,14 @@ async def cmd_chat(settings: Settings) -> int:
             if line.casefold() in {"thoát", "thoat", "exit", "quit"}:
                 return 0
             if line.casefold() in {"thêm", "them", "xem thêm", "xem them"} and last:
-                offset += 3
-                answer, _ = await engine.ask(last, channel="chat", offset=offset)
+                # The same next page as the bot's "Xem thêm" button (Engine.more).
+                answer, offset = engine.more(last, offset, shown)
             else:
-                last, offset = line, 0
+                last, offset = line, 1
                 answer, _ = await engine.ask(line, channel="chat")
-            print("\n" + render_plain(answer) + "\n")
+            # Like the bot, which sees the message under the button: the last reply counts as shown.
+            shown = render_plain(answer)
+            print("\n" + shown + "\n")
     finally:
         await engine.close()
 

@@ -11,6 +11,7 @@ import re
 import secrets
 import time
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from bot.answer.render import render_plain
@@ -25,6 +26,9 @@ from bot.storage.db import Database
 from bot.text.places import Gazetteer
 
 log = logging.getLogger(__name__)
+
+MORE_PAGES_TRIED = 3  # "more" skips at most this many pages whose passages were all shown already
+NOTHING_MORE = "Tôi không còn đoạn nào khác liên quan đến câu hỏi này."
 
 
 class Engine:
@@ -74,6 +78,28 @@ class Engine:
         return answer_question(
             self.snapshot, question, offset=offset, max_chars=self.settings.max_question_chars
         )
+
+    def more(self, question: str, offset: int = 1, shown: str = "") -> tuple[Answer, int]:
+        """The next passages for a question already answered, and the offset of the page after them.
+
+        The first "more" page starts at offset 1 (the answer itself quoted the best passage). The
+        answer's own quotes and passages whose text is in `shown` (what the user has seen) are
+        skipped; a page with nothing new leads to the next one, up to MORE_PAGES_TRIED pages.
+        The terminal's "thêm" and the bot's "Xem thêm" both page through this method.
+        """
+        offset = max(offset, 1)
+        seen = [q.text for q in self.answer(question).quotes]
+        answer = self.answer(question, offset=offset)
+        for attempt in range(1, MORE_PAGES_TRIED + 1):
+            offset += max(len(answer.quotes), 1)
+            fresh = tuple(q for q in answer.quotes if q.text not in shown and q.text not in seen)
+            if fresh or not answer.has_more or attempt == MORE_PAGES_TRIED:
+                answer = replace(answer, quotes=fresh)
+                break
+            answer = self.answer(question, offset=offset)
+        if not answer.quotes:
+            answer = replace(answer, refused=True, notice=answer.notice or NOTHING_MORE, has_more=False)
+        return answer, offset
 
     async def ask(
         self, question: str, *, user: str | None = None, channel: str = "cli", offset: int = 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from typing import TYPE_CHECKING
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SOURCES_PER_PAGE = 8
-MORE_PAGES_TRIED = 3  # "Xem thêm" skips pages whose passages were all shown already
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 # Callback data (at most 64 bytes): more passages, feedback, a page of /nguon.
@@ -250,16 +248,7 @@ async def on_more(update: Update, context: Context) -> None:
     shown = (message.text or "") if message else ""
     if message is not None:
         await typing(message)
-    answer = engine.answer(question, offset=offset)
-    for attempt in range(1, MORE_PAGES_TRIED + 1):
-        offset += max(len(answer.quotes), 1)
-        fresh = tuple(q for q in answer.quotes if q.text not in shown)
-        if fresh or not answer.has_more or attempt == MORE_PAGES_TRIED:
-            answer = dataclasses.replace(answer, quotes=fresh)
-            break
-        answer = engine.answer(question, offset=offset)
-    if not answer.quotes and not answer.notice:
-        answer = dataclasses.replace(answer, notice=texts.NOTHING_MORE, has_more=False)
+    answer, offset = engine.more(question, offset, shown)  # the same pages as the terminal's "thêm"
     html_text = render_html(answer)
     markup = answer_keyboard(answer, qid, offset, feedback=False)
     if message is None:  # too old to reply to: send to the chat

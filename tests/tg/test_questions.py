@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import sys
 
 from tg_fakeapi import BOT_USERNAME, FakeBotAPI, rendered
-from tg_support import GROUP_ID, OTHER_ID, USER_ID, Updates
+from tg_support import GROUP_ID, OTHER_ID, REPO, USER_ID, Updates
 
 from bot.answer.render import render_html
+from bot.config import Settings
 from bot.engine import Engine
 from bot.tg import texts
 
@@ -91,6 +95,36 @@ async def test_xem_them_until_nothing_is_left(tg: Updates, api: FakeBotAPI):
     else:
         raise AssertionError("'Xem thêm' never ran out")
     assert seen
+
+
+async def test_xem_them_gives_the_same_pages_as_the_terminal(
+    tg: Updates, api: FakeBotAPI, settings: Settings
+):
+    """The bot's "Xem thêm" and `python -m bot chat`'s "thêm" page through the same passages."""
+    question = "Kinh Môn có bao nhiêu sản phẩm OCOP?"
+    await tg.send(tg.text(question))
+    bot_pages: list[list[str]] = []
+    while texts.BTN_MORE in [t for t, _ in buttons(api.sent()[-1])]:
+        await tg.press(texts.BTN_MORE)
+        bot_pages.append(
+            [
+                rendered(q, "HTML")
+                for q in re.findall(r"<blockquote>(.*?)</blockquote>", api.sent()[-1]["text"], re.S)
+            ]
+        )
+    assert len(bot_pages) >= 2 and all(bot_pages)
+    env = {**os.environ, "BOT_HOME": str(settings.root), "BOT_DB": str(settings.db_path),
+           "BOT_CORPUS": ",".join(map(str, settings.corpus_dirs))}  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "chat", cwd=REPO, env=env,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdin = (question + "\n" + "thêm\n" * len(bot_pages)).encode()
+    out, err = await asyncio.wait_for(proc.communicate(stdin), 60)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    replies = out.decode().split("Bạn hỏi: ")[2:]  # after the greeting and the answer
+    terminal_pages = [re.findall(r"«(.*?)»\n— Nguồn", r, re.S) for r in replies[: len(bot_pages)]]
+    assert terminal_pages == bot_pages
 
 
 async def test_xem_them_for_a_forgotten_question(tg: Updates, api: FakeBotAPI):
