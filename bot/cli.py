@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.answer.render import render_plain
 from bot.config import Settings
-from bot.errors import BotError
+from bot.errors import BotError, StorageError
 from bot.models import Answer, ReloadReport
 
 log = logging.getLogger("bot")
@@ -69,7 +69,18 @@ async def _open(settings: Settings, *, quiet: bool = False):
     from bot.engine import Engine
 
     engine = await Engine.open(settings, build=False)
-    report = await engine.reload(progress=None if quiet else _progress_bar())
+    try:
+        report = await engine.reload(progress=None if quiet else _progress_bar())
+    except StorageError as e:
+        if not engine.has_index:
+            await engine.close()
+            raise
+        # The database cannot take the new index (full, read-only, locked): answer from the last one.
+        print(e.user_message, file=sys.stderr)
+        return engine
+    except BaseException:
+        await engine.close()
+        raise
     if report.changed_anything and not quiet:
         print(format_report(report), file=sys.stderr)
     elif report.problems:

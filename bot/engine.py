@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import hmac
 import logging
 import os
 import re
 import secrets
+import sqlite3
 import time
 import unicodedata
 from dataclasses import replace
@@ -32,9 +34,13 @@ NOTHING_MORE = "Tôi không còn đoạn nào khác liên quan đến câu hỏi
 
 
 class Engine:
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings, db: Database, log_db: Database | None = None) -> None:
         self.settings = settings
         self.db = db
+        # The question log and feedback have a connection of their own: a rebuild holds a write
+        # transaction on `db` across awaits, and a question logged on that connection would join
+        # it, vanish if the rebuild rolled back, and leave its id to the next question.
+        self.log_db = log_db or db
         self._snapshot: Snapshot | None = None
         self._reader: PassageReader | None = None
         self._reload_lock = asyncio.Lock()
@@ -44,16 +50,33 @@ class Engine:
     async def open(
         cls, settings: Settings, *, build: bool = True, progress: Progress | None = None
     ) -> Engine:
-        """Open the database, load the last good index, and build it if missing or stale."""
-        db = await Database.open(settings.db_path)
-        engine = cls(settings, db)
+        """Open the database, load the last good index, and build it if missing or stale.
+
+        A database that cannot be written (full, read-only, locked) does not stop a start with an
+        index already built: the build failure is logged and the last good index serves.
+        """
+        try:
+            db = await Database.open(settings.db_path)
+        except StorageError as e:
+            raise storage_error(e, "open") from e
+        try:
+            log_db = await Database.open(settings.db_path)
+        except StorageError as e:
+            await db.close()
+            raise storage_error(e, "open") from e
+        engine = cls(settings, db, log_db)
         try:
             await engine._load_user_key()
             loaded = await load_snapshot(db)
             if loaded:
                 engine._snapshot, engine._reader = loaded
             if build:
-                await engine.reload(progress=progress)
+                try:
+                    await engine.reload(progress=progress)
+                except StorageError:
+                    if engine._snapshot is None:
+                        raise
+                    log.exception("index not refreshed; answering from the last good index")
         except BaseException:
             await engine.close()
             raise
@@ -63,9 +86,15 @@ class Engine:
         if self._reader:
             self._reader.close()
             self._reader = None
+        if self.log_db is not self.db:
+            await self.log_db.close()
         await self.db.close()
 
     # ------------------------------------------------------------------ answering
+
+    @property
+    def has_index(self) -> bool:
+        return self._snapshot is not None
 
     @property
     def snapshot(self) -> Snapshot:
@@ -109,7 +138,7 @@ class Engine:
         answer = self.answer(question, offset=offset)
         latency = (time.perf_counter() - t0) * 1000
         try:
-            qid = await self.db.log_question(
+            qid = await self.log_db.log_question(
                 user_hash=user,
                 channel=channel if not offset else "more",
                 question=question,
@@ -130,10 +159,16 @@ class Engine:
             self._user_key = self.settings.user_hash_key.encode()
             return
         # No key configured: one is made once and kept in the database, so hashes stay stable.
-        key = await self.db.get_meta("user_hash_key")
-        if key is None:
+        try:
+            key = await self.db.get_meta("user_hash_key")
+            if key is None:
+                key = secrets.token_hex(32)
+                await self.db.set_meta("user_hash_key", key)
+        except sqlite3.Error:
+            # A database that cannot be written: a key for this run only. Hashes then differ
+            # from one run to the next, but a user id is never stored in clear.
+            log.exception("user hash key not stored; using a key for this run only")
             key = secrets.token_hex(32)
-            await self.db.set_meta("user_hash_key", key)
         self._user_key = key.encode()
 
     # ------------------------------------------------------------------ corpus
@@ -147,16 +182,20 @@ class Engine:
         if self._reload_lock.locked():
             raise ReloadInProgress("a reload is already running")
         async with self._reload_lock:
-            report, wrote = await rebuild(
-                self.db, self.settings, progress, force=force or self._snapshot is None
-            )
-            if wrote or self._snapshot is None:
-                loaded = await load_snapshot(self.db)
-                if loaded:
-                    old_reader = self._reader
-                    self._snapshot, self._reader = loaded
-                    if old_reader:
-                        old_reader.close()
+            try:
+                report, wrote = await rebuild(
+                    self.db, self.settings, progress, force=force or self._snapshot is None
+                )
+                if wrote or self._snapshot is None:
+                    loaded = await load_snapshot(self.db)
+                    if loaded:
+                        old_reader = self._reader
+                        self._snapshot, self._reader = loaded
+                        if old_reader:
+                            old_reader.close()
+            except sqlite3.Error as e:
+                # The rebuild rolled back: the index in memory is the last good one and serves on.
+                raise storage_error(e, "reload") from e
             return report
 
     async def add_article(self, filename: str, data: bytes) -> ArticleInfo:
@@ -172,16 +211,21 @@ class Engine:
             parsed = parse_article(text, {}, Gazetteer.default())
         except CorpusError as e:
             raise UploadRejected(str(e), user_message=f"Tệp không được nhận: {e}.") from e
-        target = _free_path(self.settings.articles_dir, name, data)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp: Path | None = None
         try:
+            self.settings.articles_dir.mkdir(parents=True, exist_ok=True)
+            target = _free_path(self.settings.articles_dir, name, data)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             tmp.write_bytes(data)
             os.replace(tmp, target)
         except OSError as e:
-            tmp.unlink(missing_ok=True)
-            raise StorageError(f"cannot save upload: {e}") from e
-        await self.reload()
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+            raise storage_error(e, "save") from e
+        try:
+            await self.reload()
+        except StorageError as e:
+            raise storage_error(e, "upload") from e
         rel = self.settings.relpath(target)
         for a in self.snapshot.articles:
             if a.path == rel:
@@ -192,13 +236,22 @@ class Engine:
     # ------------------------------------------------------------------ log and views
 
     async def feedback(self, question_id: int, user: str, value: int) -> None:
-        await self.db.record_feedback(question_id, user, value)
+        try:
+            await self.log_db.record_feedback(question_id, user, value)
+        except StorageError as e:
+            raise storage_error(e, "feedback") from e
 
     async def logged_question(self, question_id: int) -> str | None:
-        return await self.db.question_text(question_id)
+        try:
+            return await self.log_db.question_text(question_id)
+        except sqlite3.Error as e:
+            raise storage_error(e, "read") from e
 
     async def stats(self) -> Stats:
-        return await self.db.stats()
+        try:
+            return await self.log_db.stats()
+        except sqlite3.Error as e:
+            raise storage_error(e, "read") from e
 
     def coverage(self) -> Coverage:
         return self.snapshot.coverage
@@ -230,4 +283,46 @@ def _free_path(directory: Path, name: str, data: bytes) -> Path:
     return target
 
 
-__all__ = ["BotError", "Engine", "safe_filename"]
+# What the admin reads when the database or the disk fails: what could not be done, and what
+# still works. Keyed by the action; the reason comes from the error.
+_FAILED = {
+    "open": "Không mở được cơ sở dữ liệu của bot: {why}.",
+    "reload": "Chưa nạp lại được kho bài viết: {why}. Bot vẫn trả lời bằng chỉ mục cũ; hãy khắc phục rồi nạp lại.",
+    "upload": "Tệp đã được lưu nhưng chưa lập chỉ mục được: {why}. Bot vẫn trả lời bằng chỉ mục cũ; "
+    "tệp sẽ được lập chỉ mục ở lần nạp lại sau.",
+    "save": "Không lưu được tệp vào thư mục bài viết: {why}. Kho bài viết không thay đổi.",
+    "feedback": "Chưa ghi được đánh giá: {why}.",
+    "read": "Không đọc được dữ liệu: {why}.",
+}
+
+
+def storage_error(e: BaseException, action: str) -> StorageError:
+    """A database or disk failure as a StorageError whose message says, in Vietnamese, what and why."""
+    cause: BaseException = e
+    while isinstance(cause, StorageError) and cause.__cause__ is not None:
+        cause = cause.__cause__
+    code = getattr(cause, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    err = cause.errno if isinstance(cause, OSError) else None
+    if primary == sqlite3.SQLITE_FULL or err in (errno.ENOSPC, errno.EDQUOT):
+        why = "ổ đĩa đã đầy"
+    elif primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM) or err in (
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+    ):
+        why = "không có quyền ghi (tệp hoặc thư mục chỉ cho phép đọc)"
+    elif primary == sqlite3.SQLITE_CANTOPEN:
+        why = "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền truy cập)"
+    elif primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        why = "cơ sở dữ liệu đang bị một tiến trình khác khóa, hãy thử lại sau ít phút"
+    elif primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        why = "tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu SQLite"
+    elif err == errno.ENAMETOOLONG:
+        why = "tên tệp quá dài"
+    else:
+        why = "lỗi đọc ghi dữ liệu"
+    return StorageError(f"{action}: {cause}", user_message=_FAILED[action].format(why=why))
+
+
+__all__ = ["BotError", "Engine", "safe_filename", "storage_error"]

@@ -248,7 +248,10 @@ async def _write(
         await db.set_meta("analysis_version", ANALYSIS_VERSION.decode())
         await conn.execute("COMMIT")
     except BaseException:
-        await conn.execute("ROLLBACK")
+        # SQLite may have rolled back already (a full disk, an I/O error): a second ROLLBACK would
+        # fail and hide the error that matters.
+        if conn.in_transaction:
+            await conn.execute("ROLLBACK")
         raise
 
 

@@ -34,6 +34,7 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> Database:
+        conn: aiosqlite.Connection | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = await aiosqlite.connect(path, isolation_level=None)
@@ -41,10 +42,16 @@ class Database:
             await conn.execute("PRAGMA foreign_keys=ON")
             await conn.execute("PRAGMA busy_timeout=5000")
             await conn.execute("PRAGMA synchronous=NORMAL")
-        except (sqlite3.Error, OSError) as e:
-            raise StorageError(f"cannot open database {path}: {e}") from e
-        db = cls(conn, path)
-        await db.migrate(migrations)
+            db = cls(conn, path)
+            await db.migrate(migrations)
+        except BaseException as e:
+            # A connection left open keeps aiosqlite's (non-daemon) thread alive: the process
+            # could not exit after reporting the error.
+            if conn is not None:
+                await conn.close()
+            if isinstance(e, (sqlite3.Error, OSError)):
+                raise StorageError(f"cannot open database {path}: {e}") from e
+            raise
         return db
 
     async def close(self) -> None:
@@ -75,7 +82,8 @@ class Database:
                 )
                 await self.conn.execute("COMMIT")
             except sqlite3.Error as e:
-                await self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # SQLite may have rolled back already (full disk)
+                    await self.conn.execute("ROLLBACK")
                 raise StorageError(f"migration {m.name} failed: {e}") from e
             applied.append(m.name)
         return applied

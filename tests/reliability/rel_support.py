@@ -100,8 +100,8 @@ def bot_env(root: Path, **extra: str) -> dict[str, str]:
         BOT_CORPUS="seeds,data/articles",
         BOT_WORKERS="1",
         PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
-        **extra,
     )
+    env.update(extra)
     return env
 
 
