@@ -36,13 +36,15 @@ class ParsedArticle:
 
 def scan(dirs: tuple[Path, ...]) -> tuple[list[ArticleFile], list[tuple[Path, str]]]:
     """Article files under the corpus directories, sorted; and entries that could not be listed."""
-    found: dict[Path, ArticleFile] = {}
+    found: dict[str, ArticleFile] = {}
     problems: list[tuple[Path, str]] = []
     for d in dirs:
         if not d.exists():
             continue
         for root, subdirs, files in os.walk(d, onerror=lambda e: problems.append((Path(e.filename), str(e)))):
             subdirs[:] = sorted(s for s in subdirs if not s.startswith("."))
+            # Resolved once per directory: resolving each of 20,000 files took seconds.
+            real_root = os.path.realpath(root)
             for name in sorted(files):
                 if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
                     continue
@@ -53,7 +55,11 @@ def scan(dirs: tuple[Path, ...]) -> tuple[list[ArticleFile], list[tuple[Path, st
                     problems.append((shown, "tên tệp không phải UTF-8; hãy đổi tên tệp"))
                     continue
                 try:
-                    st = p.stat()
+                    st = os.lstat(p)
+                    real = os.path.join(real_root, name)
+                    if stat.S_ISLNK(st.st_mode):
+                        st = p.stat()
+                        real = os.path.realpath(p)
                 except OSError as e:
                     problems.append((p, f"không đọc được thông tin tệp ({e.strerror})"))
                     continue
@@ -61,7 +67,7 @@ def scan(dirs: tuple[Path, ...]) -> tuple[list[ArticleFile], list[tuple[Path, st
                     # A named pipe would block the reader forever; sockets and devices are no articles.
                     problems.append((p, "không phải tệp thông thường"))
                     continue
-                found.setdefault(p.resolve(), ArticleFile(p, st.st_size, st.st_mtime_ns))
+                found.setdefault(real, ArticleFile(p, st.st_size, st.st_mtime_ns))
     return sorted(found.values(), key=lambda a: str(a.path)), problems
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
 from bot.errors import StorageError
 from bot.models import Stats
 from bot.storage.migrations import MIGRATIONS, Migration
+
+T = TypeVar("T")
 
 
 def now_iso() -> str:
@@ -56,6 +59,11 @@ class Database:
 
     async def close(self) -> None:
         await self.conn.close()
+
+    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """fn(connection), in the connection's own thread: for work of many statements (index
+        builds, blob reads) that would cost a thread hop per statement through aiosqlite."""
+        return await self.conn._execute(fn, self.conn._conn)
 
     # ---------------------------------------------------------------- migrations
 

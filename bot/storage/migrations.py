@@ -96,4 +96,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        "0004_compact_index",
+        """
+        -- Syllables and syllable pairs of the diacritic model, by number (as terms are).
+        CREATE TABLE grams (id INTEGER PRIMARY KEY, gram TEXT NOT NULL UNIQUE);
+        -- int32: unigram count, then unigram ids, unigram counts, bigram ids, bigram counts, in the
+        -- article's own order. NULL: an older row, whose counts are still in ngrams_json.
+        ALTER TABLE analyses ADD COLUMN grams BLOB;
+        -- The passages of an analysis have ids first_passage, first_passage + 1, ... in seq order.
+        -- NULL: an older row, whose passage ids are looked up.
+        ALTER TABLE analyses ADD COLUMN first_passage INTEGER;
+        -- 1: tokens and grams are zlib-compressed. 0: as written before this step.
+        ALTER TABLE analyses ADD COLUMN packed INTEGER NOT NULL DEFAULT 0;
+        -- 1: int32 passage numbers, uint16 counts. 2: BM25Index's compact layout (seg_counts, tf_over).
+        ALTER TABLE snapshot ADD COLUMN layout INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE snapshot ADD COLUMN seg_counts BLOB;
+        ALTER TABLE snapshot ADD COLUMN tf_over BLOB;
+        """,
+    ),
 )

@@ -1,0 +1,142 @@
+"""The index as the indexer stores and loads it: built in chunks and segments, from analyses
+cached by an older version, from an older snapshot layout, and resumed after a failed build."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+import pytest
+
+import bot.indexer
+from bot.engine import Engine
+from bot.search.bm25 import BM25Index
+from bot.storage.db import Database
+from bot.text.analyze import analyze
+
+QUERIES = [
+    "thu nhập bình quân đầu người năm 2023",
+    "tỷ lệ lấp đầy cụm công nghiệp",
+    "Ban Thường vụ Tỉnh ủy làm việc với Thị ủy",
+    "đô thị loại III trước năm 2025",
+]
+
+
+@pytest.fixture
+async def fresh(settings):
+    """An engine on a blank database, not built yet."""
+    eng = await Engine.open(settings, build=False)
+    try:
+        yield eng
+    finally:
+        await eng.close()
+
+
+def same_index(a: BM25Index, b: BM25Index) -> None:
+    assert set(a.vocab) == set(b.vocab)
+    assert a.doc_len.tolist() == b.doc_len.tolist()
+    for term, i in a.vocab.items():
+        j = b.vocab[term]
+        assert a.term_docs(i).tolist() == b.term_docs(j).tolist(), term
+        assert a.term_freqs(i).tolist() == b.term_freqs(j).tolist(), term
+        assert a.idf[i] == pytest.approx(b.idf[j], rel=1e-12)
+    for q in QUERIES:
+        toks = analyze(q)
+        assert np.allclose(a.get_scores(toks), b.get_scores(toks), rtol=1e-12, atol=1e-12)
+
+
+async def test_built_in_chunks_and_segments_as_in_memory(settings, seed_items, seed_snapshot, monkeypatch):
+    # 64 passages a segment and 300 tokens a chunk: the seeds' index spans several of each.
+    monkeypatch.setattr(bot.indexer, "SEGMENT_BITS", 6)
+    monkeypatch.setattr(bot.indexer, "CHUNK_TOKENS", 300)
+    engine = await Engine.open(settings)
+    try:
+        index = engine.snapshot.retriever.index
+        assert index.seg_counts is not None and index.seg_counts.shape[1] > 2
+        same_index(index, seed_snapshot.retriever.index)
+        assert engine.snapshot.retriever.doc_article.tolist() == seed_snapshot.retriever.doc_article.tolist()
+        texts = engine.snapshot.retriever.passage_text(list(range(index.n_docs)))
+        assert [texts[d].text for d in range(index.n_docs)] == [
+            p.text for _, a in seed_items for p in a.passages
+        ]
+        assert engine.snapshot.model.unigrams == seed_snapshot.model.unigrams
+        assert list(engine.snapshot.model.unigrams) == list(seed_snapshot.model.unigrams)  # same order
+        assert engine.snapshot.model.bigrams == seed_snapshot.model.bigrams
+    finally:
+        await engine.close()
+
+
+def snapshot_row(db) -> dict:
+    with sqlite3.connect(db) as conn:
+        cur = conn.execute("SELECT * FROM snapshot")
+        row = cur.fetchone()
+        return {d[0]: v for d, v in zip(cur.description, row, strict=True) if d[0] != "built_at"}
+
+
+async def test_analyses_cached_by_an_older_version_are_converted(engine, settings):
+    before = snapshot_row(settings.db_path)
+    with sqlite3.connect(settings.db_path) as conn:
+        names = {i: g for i, g in conn.execute("SELECT id, gram FROM grams")}
+        for h, blob, packed, tokens in conn.execute(
+            "SELECT hash, grams, packed, tokens FROM analyses"
+        ).fetchall():
+            ui, uc, bi, bc = bot.indexer._split_grams(bot.indexer.unpack(blob, packed))
+            old = [
+                {names[int(i)]: int(c) for i, c in zip(ui, uc, strict=True)},
+                {names[int(i)]: int(c) for i, c in zip(bi, bc, strict=True)},
+            ]
+            conn.execute(
+                "UPDATE analyses SET grams = NULL, first_passage = NULL, ngrams_json = ?, tokens = ?, packed = 0"
+                " WHERE hash = ?",
+                (json.dumps(old, ensure_ascii=False), bot.indexer.unpack(tokens, packed).tobytes(), h),
+            )
+        conn.execute("DELETE FROM grams")
+    await engine.reload(force=True)
+    after = snapshot_row(settings.db_path)
+    for col in ("unigrams_json", "bigrams_json", "doc_passage", "doc_len", "doc_article", "articles_json"):
+        assert after[col] == before[col], col
+    with sqlite3.connect(settings.db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM analyses WHERE grams IS NULL").fetchone() == (0,)
+
+
+async def test_a_snapshot_in_the_older_layout_still_loads(engine, settings):
+    index = engine.snapshot.retriever.index
+    docs = np.concatenate([index.term_docs(i) for i in range(len(index.vocab))]).astype(np.int32)
+    tfs = np.concatenate([index.term_freqs(i) for i in range(len(index.vocab))]).astype(np.uint16)
+    with sqlite3.connect(settings.db_path) as conn:
+        conn.execute(
+            "UPDATE snapshot SET layout = 1, docs = ?, tfs = ?, seg_counts = NULL, tf_over = NULL",
+            (docs.tobytes(), tfs.tobytes()),
+        )
+    db = await Database.open(settings.db_path)
+    try:
+        snap, reader = await bot.indexer.load_snapshot(db)
+        try:
+            assert snap.retriever.index.seg_counts is None
+            same_index(snap.retriever.index, index)
+        finally:
+            reader.close()
+    finally:
+        await db.close()
+
+
+async def test_a_failed_build_keeps_its_analyses_for_the_next(fresh, settings, monkeypatch):
+    async def fail(db, report):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(bot.indexer, "_write_snapshot", fail)
+    with pytest.raises(RuntimeError):
+        await fresh.reload()
+    with sqlite3.connect(settings.db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM analyses").fetchone() == (5,)
+    monkeypatch.undo()
+
+    calls = []
+    real = bot.indexer._analyze_job
+    monkeypatch.setattr(bot.indexer, "_analyze_job", lambda job: calls.append(job) or real(job))
+    report = await fresh.reload()
+    assert calls == []  # nothing analysed twice
+    assert (report.new, report.articles, report.segmented_passages) == (5, 5, 0)
+    assert report.passages == fresh.coverage().passages > 100
