@@ -10,13 +10,14 @@ from urllib.parse import urlparse
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.errors import BotError, ConfigError
 from bot.tg import handlers, texts
 from bot.tg.logsafe import install_redaction
+from bot.tg.resilience import TelegramRateLimiter
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -87,8 +88,9 @@ def build_application(
     elif settings.telegram_api_base_file_url:
         builder = builder.base_file_url(settings.telegram_api_base_file_url)
     if rate_limiter:
-        # Queues outgoing calls to respect Telegram's flood limits; retries once after a 429.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=1))
+        # Queues outgoing calls to respect Telegram's flood limits; waits out a 429 and retries,
+        # and retries what Telegram never processed (5xx, no connection). See resilience.py.
+        builder = builder.rate_limiter(TelegramRateLimiter())
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

@@ -15,7 +15,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -29,7 +29,7 @@ from bot.answer.render import render_html
 from bot.config import Settings
 from bot.errors import BotError, NotAdmin, ReloadInProgress, UploadRejected
 from bot.models import Answer
-from bot.tg import texts
+from bot.tg import resilience, texts
 from bot.tg.ratelimit import SlidingWindowLimiter
 from bot.tg.split import split_html
 
@@ -111,6 +111,14 @@ async def typing(message: Message) -> None:
         await message.reply_chat_action(ChatAction.TYPING)
     except TelegramError as e:
         log.debug("send_chat_action failed: %s", e)
+
+
+async def stop_spinner(update: Update) -> None:
+    """Best effort: a button's spinner that Telegram does not stop never stops the real work."""
+    try:
+        await update.callback_query.answer()
+    except TelegramError as e:
+        log.debug("answer_callback_query failed: %s", e)
 
 
 async def within_rate_limit(update: Update, context: Context) -> bool:
@@ -243,7 +251,7 @@ async def on_more(update: Update, context: Context) -> None:
     if question is None:
         await query.answer(texts.QUESTION_GONE, show_alert=True)
         return
-    await query.answer()
+    await stop_spinner(update)
     message = query.message if isinstance(query.message, Message) else None
     shown = (message.text or "") if message else ""
     if message is not None:
@@ -356,7 +364,7 @@ async def on_sources_page(update: Update, context: Context) -> None:
     sources = engine_of(context).articles()
     text, pages = texts.sources_page(sources, page, SOURCES_PER_PAGE)
     page = min(page, pages - 1)
-    await query.answer()
+    await stop_spinner(update)
     try:
         await query.edit_message_text(
             split_html(text)[0],
@@ -490,9 +498,32 @@ async def on_other_message(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Any failure: logged with its traceback first; the user sees a polite message, never a traceback."""
+    """Any failure: logged with its traceback first; the user sees a polite message, never a traceback.
+
+    Telegram's own failures are logged without alarm and without a message to the user when
+    one could not arrive or could repeat what did: a user who blocked the bot, an edit that
+    changed nothing, a send whose answer timed out (it may have been delivered), a flood wait
+    that outlasted the retries. The question itself was logged before the reply was sent.
+    """
     error = context.error
-    log.error("error while handling an update: %s", type(error).__name__, exc_info=error)
+    user = update.effective_user if isinstance(update, Update) else None
+    who = user_tag(context, user.id if user else None)
+    if resilience.is_not_modified(error):
+        log.debug("edit ignored: %s", error)
+        return
+    if resilience.is_unreachable_user(error):
+        log.info("cannot reach user %s (%s); update dropped", who, error)
+        return
+    if resilience.maybe_delivered(error):
+        log.warning("Telegram did not confirm a reply to user %s (it may have arrived): %s", who, error)
+        return
+    if isinstance(error, RetryAfter):  # still flooded after the retries: an apology would flood more
+        log.warning("Telegram flood wait outlasted the retries; reply to user %s dropped: %s", who, error)
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        log.warning("Telegram unreachable for user %s: %s: %s", who, type(error).__name__, error)
+    else:
+        log.error("error while handling an update: %s", type(error).__name__, exc_info=error)
     if not isinstance(update, Update):
         return
     text = error.user_message if isinstance(error, BotError) else texts.GENERIC_ERROR

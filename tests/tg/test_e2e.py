@@ -12,108 +12,29 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tg_fakeapi import FakeBotAPI
+from tg_standin import StandIn, serving
 from tg_support import REPO, TOKEN, USER_ID, make_settings
 
 from bot.tg import texts
 from bot.tg.app import build_application
 
-JSON_PARAMS = {
-    "reply_markup",
-    "reply_parameters",
-    "link_preview_options",
-    "commands",
-    "scope",
-    "allowed_updates",
-}
 QUESTION = "Dân số thị xã Kinh Môn là bao nhiêu?"
-
-
-class StandIn(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, api: FakeBotAPI) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.api = api
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A bot that stops while its getUpdates long-poll is open closes the socket: expected.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/bot"
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: StandIn
-
-    def log_message(self, format: str, *args: Any) -> None:  # keep the test output clean
-        pass
-
-    def _reply(self, code: int, body: bytes, content_type: str = "application/json") -> None:
-        self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def _dispatch(self) -> None:
-        api = self.server.api
-        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
-        prefix_file, prefix_api = f"/file/bot{api.token}/", f"/bot{api.token}/"
-        if path.startswith(prefix_file):
-            code, data = api.download(path[len(prefix_file) :])
-            self._reply(code, data, "application/octet-stream")
-            return
-        if not path.startswith(prefix_api):
-            self._reply(404, b'{"ok":false,"error_code":404,"description":"Not Found"}')
-            return
-        method = path[len(prefix_api) :]
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode() if length else ""
-        if "json" in (self.headers.get("Content-Type") or ""):
-            params = json.loads(raw or "{}")
-        else:
-            params = {k: v[-1] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
-            params = {k: json.loads(v) if k in JSON_PARAMS else v for k, v in params.items()}
-        if method == "getUpdates":
-            body = {"ok": True, "result": api.get_updates_blocking(params)}
-            self._reply(200, json.dumps(body).encode())
-            return
-        code, body = api.handle(method, params)
-        self._reply(code, json.dumps(body).encode())
 
 
 @pytest.fixture
 def stand_in() -> Iterator[StandIn]:
-    server = StandIn(FakeBotAPI(TOKEN))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(FakeBotAPI(TOKEN)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def message_update(text: str, *, command: bool = False, message_id: int = 1) -> dict[str, Any]:

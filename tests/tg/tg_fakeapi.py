@@ -16,6 +16,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000001
@@ -103,6 +105,53 @@ class Call:
     params: dict[str, Any]
 
 
+# What Telegram answers for each injected failure: (HTTP status, description).
+FAULT_ANSWERS = {
+    "429": (429, "Too Many Requests: retry after {retry_after}"),
+    "500": (500, "Internal Server Error"),
+    "502": (502, "Bad Gateway"),
+    "not_modified": (
+        400,
+        "Bad Request: message is not modified: specified new message content and reply markup are "
+        "exactly the same as a current content and reply markup of the message",
+    ),
+    "blocked": (403, "Forbidden: bot was blocked by the user"),
+}
+FAULT_KINDS = {*FAULT_ANSWERS, "timeout", "unreachable"}
+
+
+@dataclass
+class Fault:
+    """A failure injected into the next `times` calls of one method (optionally for one chat).
+
+    - "429", "500", "502", "not_modified", "blocked": Telegram's error answer; nothing happens.
+    - "timeout": the call is carried out (the message is delivered) but the answer comes `delay`
+      seconds late: over HTTP the stand-in sleeps, offline FakeRequest raises TimedOut at once.
+    - "unreachable": no connection (offline only): nothing reaches the API.
+    """
+
+    method: str
+    kind: str
+    times: int = 1  # -1: every call
+    retry_after: int = 1
+    delay: float = 2.0
+    chat_id: int | None = None
+    hits: int = 0
+
+    def matches(self, method: str, params: dict[str, Any]) -> bool:
+        if method != self.method or self.times == 0:
+            return False
+        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict[str, Any]
+    delay: float = 0.0  # seconds before the answer leaves ("timeout")
+    unreachable: bool = False
+
+
 @dataclass
 class FakeBotAPI:
     """Bot API state: messages the bot sent, files, pending updates; thread-safe."""
@@ -114,6 +163,7 @@ class FakeBotAPI:
     failing: dict[str, tuple[int, str]] = field(default_factory=dict)  # method -> (HTTP code, description)
     problems: list[str] = field(default_factory=list)  # HTML/length errors the bot produced
     updates: list[dict[str, Any]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1000)
@@ -165,10 +215,57 @@ class FakeBotAPI:
                 self.lock.wait(left)
             return True
 
+    # ---------------------------------------------------------------- failures
+
+    def inject(self, method: str, kind: str, times: int = 1, **options: Any) -> Fault:
+        """Make the next `times` calls of `method` fail as `kind` (see Fault)."""
+        assert kind in FAULT_KINDS, kind
+        fault = Fault(method, kind, times, **options)
+        with self.lock:
+            self.faults.append(fault)
+        return fault
+
+    def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
+        for fault in self.faults:
+            if fault.matches(method, params):
+                fault.hits += 1
+                if fault.times > 0:
+                    fault.times -= 1
+                return fault
+        return None
+
+    def respond(self, method: str, params: dict[str, Any], *, long_poll: bool = False) -> Answer:
+        """The answer to one Bot API call, injected failures included.
+
+        `long_poll`: getUpdates waits up to its `timeout` for an update, as Telegram does (the
+        HTTP stand-in); without it, it answers at once (offline tests feed updates themselves).
+        """
+        with self.lock:
+            fault = self._take_fault(method, params)
+            if fault is not None and fault.kind == "unreachable":
+                return Answer(0, {}, unreachable=True)
+            if fault is not None and fault.kind in FAULT_ANSWERS:
+                if method != "getUpdates":
+                    self.calls.append(Call(method, params))
+                    self.lock.notify_all()
+                code, description = FAULT_ANSWERS[fault.kind]
+                body = {"ok": False, "error_code": code,
+                        "description": description.format(retry_after=fault.retry_after)}  # fmt: skip
+                if fault.kind == "429":
+                    body["parameters"] = {"retry_after": fault.retry_after}
+                return Answer(code, body)
+            delay = fault.delay if fault is not None else 0.0
+            if method != "getUpdates":
+                code, body = self.handle(method, params)
+                return Answer(code, body, delay)
+            if not long_poll:
+                return Answer(200, {"ok": True, "result": self.api_getUpdates(params)}, delay)
+        return Answer(200, {"ok": True, "result": self.get_updates_blocking(params)}, delay)
+
     # ---------------------------------------------------------------- the API
 
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """(HTTP status, JSON body) for one Bot API call."""
+        """(HTTP status, JSON body) for one Bot API call (no injected failures: see respond)."""
         with self.lock:
             if method != "getUpdates":
                 self.calls.append(Call(method, params))
@@ -347,5 +444,11 @@ class FakeRequest(BaseRequest):
             return self.api.download(url.split(self.api.token, 1)[1].lstrip("/"))
         api_method = url.rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
-        code, body = self.api.handle(api_method, params)
-        return code, json.dumps(body).encode()
+        answer = self.api.respond(api_method, params)
+        if answer.unreachable:
+            raise NetworkError("httpx.ConnectError: All connection attempts failed") from httpx.ConnectError(
+                "All connection attempts failed"
+            )
+        if answer.delay >= (read_timeout if isinstance(read_timeout, (int, float)) else self.read_timeout):
+            raise TimedOut() from httpx.ReadTimeout("timed out")  # as PTB's HTTPXRequest does
+        return answer.status, json.dumps(answer.body).encode()
