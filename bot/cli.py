@@ -169,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_index = sub.add_parser("index", help="lập hoặc cập nhật chỉ mục")
     p_index.add_argument("--force", action="store_true", help="ghi lại chỉ mục dù không có gì thay đổi")
     sub.add_parser("run", help="chạy bot Telegram")
+    from bot.bench import build_parser
+
+    build_parser(sub.add_parser("bench", help="đo tốc độ lập chỉ mục và trả lời trên kho bài tổng hợp"))
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -193,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.tg.app import run
 
             return run(settings)
+        if args.command == "bench":
+            from bot.bench import main as bench_main
+
+            return bench_main(args)
     except BotError as e:
         log.debug("command failed", exc_info=True)
         print(e.user_message, file=sys.stderr)
