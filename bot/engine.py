@@ -269,7 +269,9 @@ def safe_filename(filename: str) -> str:
         raise UploadRejected(
             f"extension of {filename!r}", user_message="Chỉ nhận tệp văn bản .txt hoặc .md (mã hóa UTF-8)."
         )
-    stem = re.sub(r"[^\w\-]+", "_", stem).strip("._-")[:80] or "bai-viet"
+    stem = re.sub(r"[^\w\-]+", "_", stem).strip("._-")
+    # At most 120 bytes: a file name may have 255, and ".<name>.<pid>.tmp" and "-<n>" come on top.
+    stem = stem.encode("utf-8")[:120].decode("utf-8", "ignore").strip("._-") or "bai-viet"
     return f"{stem}.{ext.lower()}"
 
 

@@ -31,7 +31,7 @@ SAM_SON = (
     "Thu ngân sách trên địa bàn thành phố năm 2023 đạt 1.150 tỷ đồng.\n"
 )
 SAM_SON_Q = "Sầm Sơn đón bao nhiêu lượt khách du lịch năm 2023?"
-COPIES = 24  # each a seed with a line of its own: a second or so of analysis in all
+COPIES = 16  # each a seed with a line of its own: about a second of analysis in all
 
 
 def add_articles(root: Path, copies: int = 3) -> None:

@@ -25,7 +25,7 @@ from bot.text.analyze import analyze, prepare, segment
 from bot.text.normalize import canonical, clean_unicode, expand_abbreviations, fix_tone_placement, fold
 from bot.tg.split import split_html
 
-EXAMPLES = {"fast": 400, "pyvi": 150, "answer": 300}
+EXAMPLES = {"fast": 400, "pyvi": 150, "answer": 300, "render": 150}
 
 
 def configured(kind: str):
@@ -172,7 +172,7 @@ def quotes(draw: st.DrawFn) -> Quote:
     return Quote(text, spans, draw(sources), 1.0, 0, label)
 
 
-@configured("answer")
+@configured("render")
 @given(
     st.lists(quotes(), max_size=3),
     st.none() | hostile,
