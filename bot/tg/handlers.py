@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import TYPE_CHECKING
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SOURCES_PER_PAGE = 8
+RELOAD_WAIT_SECONDS = 600  # an upload waits this long for a running reload before giving up
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 # Callback data (at most 64 bytes): more passages, feedback, a page of /nguon.
@@ -471,15 +473,26 @@ async def on_document(update: Update, context: Context) -> None:
         await message.reply_text(texts.UPLOAD_DOWNLOAD_FAILED)
         return
     engine = engine_of(context)
-    try:
-        info = await engine.add_article(name, data)
-    except UploadRejected as e:
-        log.info("upload %r refused: %s", name, e)
-        await reply_html(message, texts.upload_rejected(e.user_message))
-        return
-    except ReloadInProgress:
-        await message.reply_text(texts.reload_in_progress())
-        return
+    told = False
+    deadline = asyncio.get_running_loop().time() + RELOAD_WAIT_SECONDS
+    while True:
+        try:
+            info = await engine.add_article(name, data)  # saving the same bytes again is a no-op
+            break
+        except UploadRejected as e:
+            log.info("upload %r refused: %s", name, e)
+            await reply_html(message, texts.upload_rejected(e.user_message))
+            return
+        except ReloadInProgress:
+            # Serialised after the running reload (/reload or another upload), not refused.
+            if asyncio.get_running_loop().time() > deadline:
+                await message.reply_text(texts.reload_in_progress())
+                return
+            if not told:
+                await message.reply_text(texts.UPLOAD_AFTER_RELOAD)
+                told = True
+            while engine.reloading:
+                await asyncio.sleep(0.1)
     log.info("article %s added by admin %s", info.source.path, user_tag(context, update.effective_user.id))
     await reply_html(message, texts.upload_done(info))
 

@@ -52,6 +52,7 @@ NO_ARTICLES = "Kho chưa có bài viết nào."
 RELOAD_STARTED = "Đang nạp lại kho bài viết… Bot vẫn trả lời câu hỏi bằng dữ liệu cũ trong lúc này."
 RELOAD_FAILED = "Nạp lại kho bài viết không thành công; bot vẫn dùng dữ liệu cũ. Chi tiết đã ghi vào log."
 UPLOAD_DOWNLOAD_FAILED = "Không tải được tệp từ Telegram. Bạn vui lòng gửi lại sau."
+UPLOAD_AFTER_RELOAD = "Kho đang được nạp lại; tôi sẽ thêm bài của bạn ngay khi việc đó xong."
 UPLOAD_WORKING = "Đã nhận tệp, đang đọc và đưa vào kho…"
 
 
