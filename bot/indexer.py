@@ -111,6 +111,19 @@ def _analyze_chunk(jobs: list[Job]) -> list[tuple[str, JobResult]]:
     return [_analyze_job(j) for j in jobs]
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: end when the indexing process is gone. Killed with SIGKILL (or by the OOM
+    killer), it cannot stop its pool, and the workers would wait on their queue forever, each
+    holding a copy of the pyvi model."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def worker_count(settings: Settings) -> int:
     return settings.workers if settings.workers > 0 else (os.cpu_count() or 1)
 
@@ -246,7 +259,9 @@ async def _analyze_and_store(
     size = max(1, min(8, total // (workers * 8)))
     chunks = iter([jobs[i : i + size] for i in range(0, total, size)])
     loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         in_flight: deque[asyncio.Future] = deque()
 
         def submit() -> None:

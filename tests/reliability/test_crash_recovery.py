@@ -63,12 +63,12 @@ async def assert_last_good_index(settings: Settings) -> None:
 class IndexRun:
     """`python -m bot index` with its progress bar on a terminal (it draws only on a tty)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, **env: str) -> None:
         master, slave = pty.openpty()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "index"],
             cwd=root,
-            env=bot_env(root),
+            env=bot_env(root, **env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=slave,
@@ -162,6 +162,43 @@ async def test_sigkill_during_a_rebuild_keeps_the_last_good_index(built_project:
     finally:
         await eng.close()
     assert integrity(settings.db_path) == "ok"
+
+
+def children_of(pid: int) -> set[int]:
+    """Processes whose parent is pid (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+async def test_sigkill_during_a_parallel_analysis_leaves_no_worker_behind(built_project: Path, settings_of):
+    add_articles(built_project, COPIES)
+    run = IndexRun(built_project, BOT_WORKERS="2")
+    run.wait_for(
+        lambda: (p := run.progress()) is not None and p[0] < p[1] and len(children_of(run.proc.pid)) >= 2
+    )
+    workers = children_of(run.proc.pid)
+    run.kill()
+    # Orphaned, each worker notices its parent is gone and ends.
+    end = time.monotonic() + 15
+    while any(alive(w) for w in workers) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert not [w for w in workers if alive(w)]
+    await assert_last_good_index(settings_of(built_project))
 
 
 # ---------------------------------------------------------------- failing part-way, in process
