@@ -52,6 +52,7 @@ class Settings:
     telegram_api_base_file_url: str | None = None
     admin_ids: frozenset[int] = frozenset()
     rate_limit_per_minute: int = 20
+    send_rate_per_second: int = 30  # Telegram's overall flood limit; 0 lifts it (load tests only)
     max_file_bytes: int = 2_000_000
     max_question_chars: int = 1000
     user_hash_key: str | None = field(default=None, repr=False)
@@ -93,6 +94,7 @@ class Settings:
             telegram_api_base_file_url=merged.get("TELEGRAM_API_BASE_FILE_URL") or None,
             admin_ids=frozenset(admins),
             rate_limit_per_minute=_int(merged, "RATE_LIMIT_PER_MINUTE", 20),
+            send_rate_per_second=_int(merged, "SEND_RATE_PER_SECOND", 30),
             max_file_bytes=_int(merged, "MAX_FILE_BYTES", 2_000_000),
             max_question_chars=_int(merged, "MAX_QUESTION_CHARS", 1000),
             user_hash_key=merged.get("USER_HASH_KEY") or None,

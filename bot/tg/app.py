@@ -90,7 +90,7 @@ def build_application(
     if rate_limiter:
         # Queues outgoing calls to respect Telegram's flood limits; waits out a 429 and retries,
         # and retries what Telegram never processed (5xx, no connection). See resilience.py.
-        builder = builder.rate_limiter(TelegramRateLimiter())
+        builder = builder.rate_limiter(TelegramRateLimiter(overall_max_rate=settings.send_rate_per_second))
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

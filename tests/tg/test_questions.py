@@ -7,13 +7,14 @@ import os
 import re
 import sys
 
+import pytest
 from tg_fakeapi import BOT_USERNAME, FakeBotAPI, rendered
 from tg_support import GROUP_ID, OTHER_ID, REPO, USER_ID, Updates
 
 from bot.answer.render import render_html
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg import texts
+from bot.tg import handlers, texts
 
 QUESTION = "Kinh Môn có bao nhiêu doanh nghiệp?"
 
@@ -41,9 +42,30 @@ async def test_private_question_gets_the_same_answer_as_the_cli(tg: Updates, api
     assert "reply_parameters" not in reply  # no quoting in a private chat
     labels = [t for t, _ in buttons(reply)]
     assert labels == [texts.BTN_MORE, texts.BTN_UP, texts.BTN_DOWN]
-    # "typing" was shown first, and the question was logged under a hashed user id
-    assert api.calls[0].method == "sendChatAction" and api.calls[0].params["action"] == "typing"
+    # A fast answer needs no "typing…"; the question was logged under a hashed user id
+    assert [c.method for c in api.calls] == ["sendMessage"]
     assert await engine.logged_question(qid_of(reply)) == QUESTION
+
+
+async def test_typing_is_shown_only_when_the_answer_is_slow(
+    tg: Updates, api: FakeBotAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(handlers, "TYPING_AFTER", 0.05)
+    real = engine.ask
+
+    async def slow_ask(*args, **kwargs):
+        await asyncio.sleep(0.3)  # e.g. the question log waits for a database lock
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "ask", slow_ask)
+    await tg.send(tg.text(QUESTION))
+    typing, answer = api.calls
+    assert typing.method == "sendChatAction" and typing.params["action"] == "typing"
+    assert answer.method == "sendMessage" and answer.params["text"] == render_html(engine.answer(QUESTION))
+    monkeypatch.setattr(engine, "ask", real)
+    api.inject("sendMessage", "slow", delay=0.3)  # a slow send shows no 'typing…' after the answer
+    await tg.send(tg.text(QUESTION))
+    assert [c.method for c in api.calls[2:]] == ["sendMessage"]
 
 
 async def test_question_without_diacritics(tg: Updates, api: FakeBotAPI):

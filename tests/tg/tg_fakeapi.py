@@ -6,6 +6,7 @@ the HTTP layer; `tests/tg/test_e2e.py` serves the same object over real HTTP on 
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import json
@@ -117,7 +118,7 @@ FAULT_ANSWERS = {
     ),
     "blocked": (403, "Forbidden: bot was blocked by the user"),
 }
-FAULT_KINDS = {*FAULT_ANSWERS, "timeout", "unreachable"}
+FAULT_KINDS = {*FAULT_ANSWERS, "timeout", "slow", "unreachable"}
 
 
 @dataclass
@@ -126,7 +127,9 @@ class Fault:
 
     - "429", "500", "502", "not_modified", "blocked": Telegram's error answer; nothing happens.
     - "timeout": the call is carried out (the message is delivered) but the answer comes `delay`
-      seconds late: over HTTP the stand-in sleeps, offline FakeRequest raises TimedOut at once.
+      seconds late: over HTTP the stand-in sleeps, offline FakeRequest raises TimedOut at once
+      when `delay` is beyond the client's read timeout.
+    - "slow": the same, meant for a delay within the read timeout (FakeRequest waits it out).
     - "unreachable": no connection (offline only): nothing reaches the API.
     """
 
@@ -451,4 +454,6 @@ class FakeRequest(BaseRequest):
             )
         if answer.delay >= (read_timeout if isinstance(read_timeout, (int, float)) else self.read_timeout):
             raise TimedOut() from httpx.ReadTimeout("timed out")  # as PTB's HTTPXRequest does
+        if answer.delay:
+            await asyncio.sleep(answer.delay)
         return answer.status, json.dumps(answer.body).encode()

@@ -1,0 +1,53 @@
+"""Load through a Bot API stand-in on 127.0.0.1, with `python -m bot run` (tg_load.py).
+
+Latency figures are printed (pytest -s shows them), not asserted beyond generous bounds: the
+machine running the suite may be busy. See README, "Reliability / Telegram", for measured ones.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tg_load import run_load
+
+
+def project_copy(prebuilt: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(prebuilt, root)
+    return root
+
+
+def test_50_users_x_20_questions_each_answered_exactly_once(prebuilt: Path, tmp_path: Path):
+    """1,000 questions from 50 users at once, each user asking the next as soon as answered.
+    The per-user and Telegram send limits are lifted here (the send limit alone would stretch
+    this to 33 s); `tg_load.py --send-rate 30` runs it with Telegram's limit."""
+    result = run_load(project_copy(prebuilt, tmp_path), users=50, questions=20, timeout=120)
+    print("\n" + result.summary())
+    assert not result.problems, (result.problems[:10], result.stderr_tail)
+    assert result.answered == 1000 and result.logged == 1000  # answered and logged, once each
+    assert result.seconds < 120
+
+
+def test_a_flooder_is_throttled_and_the_others_are_not_held_up(prebuilt: Path, tmp_path: Path):
+    """Ten users asking every 0.3 s while one user sends 300 messages in 3 s, with the normal
+    limits (20 questions a minute per user, 30 messages a second in all)."""
+    result = run_load(
+        project_copy(prebuilt, tmp_path),
+        users=10,
+        questions=20,
+        think=0.3,
+        rate_limit=20,
+        send_rate=30,
+        flood=300,
+        flood_seconds=3.0,
+        flood_delay=2.0,
+        timeout=120,
+    )
+    print("\n" + result.summary())
+    assert not result.problems, (result.problems[:10], result.stderr_tail)
+    assert result.answered == 200  # every question of the other users, once
+    assert result.flood_answers == 20 and result.flood_warnings == 1  # the flood got its 20, then one notice
+    assert result.logged == 200 + 20  # dropped flood messages are not questions
+    # The others' latency while the flood ran stays in the range of their normal latency.
+    assert result.during_flood_p95_ms < max(5 * result.outside_flood_p95_ms, 1000)
