@@ -137,19 +137,31 @@ class Engine:
         t0 = time.perf_counter()
         answer = self.answer(question, offset=offset)
         latency = (time.perf_counter() - t0) * 1000
+        qid = await self.log(
+            question, answer, user=user, channel=channel if not offset else "more", latency_ms=latency
+        )
+        return answer, qid
+
+    async def log(
+        self, question: str, answer: Answer, *, user: str | None, channel: str, latency_ms: float
+    ) -> int | None:
+        """Log a question with its answer: its id, or None when the log is unavailable.
+
+        Apart from `ask` for a shell that must not hold the answer back while the log waits
+        for the database (a rebuild writing the new index holds SQLite's only write lock).
+        """
         try:
-            qid = await self.log_db.log_question(
+            return await self.log_db.log_question(
                 user_hash=user,
-                channel=channel if not offset else "more",
+                channel=channel,
                 question=question,
                 answer=render_plain(answer) or (answer.notice or ""),
                 refused=answer.refused,
-                latency_ms=latency,
+                latency_ms=latency_ms,
             )
         except StorageError:
             log.exception("question log unavailable; answering anyway")
-            qid = None
-        return answer, qid
+            return None
 
     def hash_user(self, user_id: int) -> str:
         return hmac.new(self._user_key, str(user_id).encode(), hashlib.sha256).hexdigest()[:24]

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 
 SOURCES_PER_PAGE = 8
 TYPING_AFTER = 0.5  # seconds before 'typing…' is shown for a reply not sent yet
+LOG_WAIT = 0.2  # seconds an answer waits for its question to be logged before going without buttons
 RELOAD_WAIT_SECONDS = 600  # an upload waits this long for a running reload before giving up
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -234,9 +236,30 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     user = update.effective_user
     user_hash = engine.hash_user(user.id) if user else None
     async with typing_if_slow(message):
-        answer, qid = await engine.ask(question, user=user_hash, channel="telegram")
+        started = time.perf_counter()
+        answer = engine.answer(question)
+        latency = (time.perf_counter() - started) * 1000
+        # The question is logged whatever happens to the reply; its id goes into the buttons.
+        logging_task = asyncio.ensure_future(
+            engine.log(question, answer, user=user_hash, channel="telegram", latency_ms=latency)
+        )
+        await asyncio.wait([logging_task], timeout=LOG_WAIT)
+    if logging_task.done():
+        markup = answer_keyboard(answer, logging_task.result(), 1, feedback=True)
+        await reply_html(message, render_html(answer), markup)
+        return
+    # The log waits for the database (a reload writing the new index holds its write lock for
+    # a second or more on a large corpus): the answer goes now, its buttons once it is logged.
+    try:
+        sent = await reply_html(message, render_html(answer))
+    finally:
+        qid = await logging_task
     markup = answer_keyboard(answer, qid, 1, feedback=True)
-    await reply_html(message, render_html(answer), markup)
+    if sent is not None and markup is not None:
+        try:
+            await sent.edit_reply_markup(markup)
+        except TelegramError as e:
+            log.warning("buttons not added to a late-logged answer: %s", e)
 
 
 async def on_private_text(update: Update, context: Context) -> None:

@@ -51,18 +51,19 @@ async def test_typing_is_shown_only_when_the_answer_is_slow(
     tg: Updates, api: FakeBotAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(handlers, "TYPING_AFTER", 0.05)
-    real = engine.ask
+    monkeypatch.setattr(handlers, "LOG_WAIT", 1.0)
+    real = engine.log
 
-    async def slow_ask(*args, **kwargs):
+    async def slow_log(*args, **kwargs):
         await asyncio.sleep(0.3)  # e.g. the question log waits for a database lock
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "ask", slow_ask)
+    monkeypatch.setattr(engine, "log", slow_log)
     await tg.send(tg.text(QUESTION))
     typing, answer = api.calls
     assert typing.method == "sendChatAction" and typing.params["action"] == "typing"
     assert answer.method == "sendMessage" and answer.params["text"] == render_html(engine.answer(QUESTION))
-    monkeypatch.setattr(engine, "ask", real)
+    monkeypatch.setattr(engine, "log", real)
     api.inject("sendMessage", "slow", delay=0.3)  # a slow send shows no 'typing…' after the answer
     await tg.send(tg.text(QUESTION))
     assert [c.method for c in api.calls[2:]] == ["sendMessage"]

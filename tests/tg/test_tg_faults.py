@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from tg_fakeapi import FakeBotAPI
 from tg_standin import StandIn, serving
 from tg_support import OTHER_ID, TOKEN, USER_ID, Updates, make_settings
 
+from bot.config import Settings
 from bot.engine import Engine
 from bot.tg import handlers, texts
 from bot.tg.app import build_application
@@ -245,3 +247,33 @@ async def test_polling_over_http_survives_every_fault(stand_in: StandIn, project
     assert all(f.times == 0 for f in api.faults)  # every fault was played
     assert TOKEN not in caplog.text
     assert not api.problems
+
+
+# ---------------------------------------------------------------- the database busy
+
+
+async def test_an_answer_does_not_wait_for_a_busy_question_log(
+    tg: Updates, api: FakeBotAPI, engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """Another connection holds SQLite's write lock (as a reload writing a large new index does
+    for a second or more): the answer goes at once, its buttons follow once it is logged."""
+    monkeypatch.setattr(handlers, "TYPING_AFTER", 10.0)
+    writer = sqlite3.connect(settings.db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    loop = asyncio.get_running_loop()
+    loop.call_later(1.0, writer.execute, "COMMIT")
+    started = time.monotonic()
+    task = asyncio.ensure_future(tg.send(tg.text(MORE_QUESTION)))
+    assert await asyncio.to_thread(api.wait_for, lambda: api.called("sendMessage"), 5)
+    answered_in = time.monotonic() - started
+    (answer,) = api.sent()
+    assert "<blockquote>" in answer["text"] and "reply_markup" not in answer
+    await asyncio.wait_for(task, 10)
+    writer.close()
+    assert answered_in < 0.8  # not held for the second the lock lasted
+    (edit,) = api.called("editMessageReplyMarkup")
+    labels = [b["text"] for row in edit["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == [texts.BTN_MORE, texts.BTN_UP, texts.BTN_DOWN]
+    assert await logged(engine) == 1
+    await tg.press(texts.BTN_MORE)  # the late buttons work
+    assert "<blockquote>" in api.sent_texts()[-1]

@@ -135,7 +135,8 @@ class LoadAPI(FakeBotAPI):
     def reload(self, articles_dir: Path, delay: float) -> None:
         """After `delay` seconds, a new article appears and the admin sends /reload."""
         time.sleep(delay)
-        (articles_dir / "load_test_new_article.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        unique = f"\nBài thử tải số {time.time_ns()}.\n"  # new content each run: really indexed
+        (articles_dir / "load_test_new_article.txt").write_text(NEW_ARTICLE + unique, encoding="utf-8")
         update = message(ADMIN, "/reload", next(self._message_ids))
         update["message"]["entities"] = [{"type": "bot_command", "offset": 0, "length": 7}]
         self.reload_window = (time.monotonic(), 0.0)
