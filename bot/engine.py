@@ -128,7 +128,7 @@ class Engine:
             answer = self.answer(question, offset=offset)
         if not answer.quotes:
             answer = replace(answer, refused=True, notice=answer.notice or NOTHING_MORE, has_more=False)
-        return answer, offset
+        return replace(answer, understood=None), offset  # the reading was shown with the answer
 
     async def ask(
         self, question: str, *, user: str | None = None, channel: str = "cli", offset: int = 0

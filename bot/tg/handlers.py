@@ -224,7 +224,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         return
     settings = settings_of(context)
     question = question.strip()
-    if not question:
+    if not any(c.isalnum() for c in question):  # "?!", "👍", "...": a hint, not a logged question
         await message.reply_text(texts.HINT_EMPTY)
         return
     if len(question) > settings.max_question_chars:

@@ -74,6 +74,10 @@ async def test_question_without_diacritics(tg: Updates, api: FakeBotAPI):
     (reply,) = api.sent_texts()
     assert "Tôi hiểu câu hỏi là" in reply
     assert "174.662" in reply
+    await tg.send(tg.text("kinh mon co bao nhieu san pham ocop"))
+    await tg.press(texts.BTN_MORE)
+    more = api.sent_texts()[-1]
+    assert "<blockquote>" in more and "Tôi hiểu câu hỏi là" not in more  # said once, with the answer
 
 
 async def test_refusal_has_no_feedback_buttons(tg: Updates, api: FakeBotAPI):
@@ -179,9 +183,13 @@ async def test_over_long_and_empty_questions_get_hints(tg: Updates, api: FakeBot
     await tg.send(tg.text("Kinh Môn " * 200))
     await tg.send(tg.command("/hoi"))
     await tg.send(tg.command("/hoi    "))
+    for nothing in ("?!", "👍", "...", "\u200b"):
+        await tg.send(tg.text(nothing))
+    await tg.send(tg.command("/hoi ??"))
     replies = api.sent_texts()
     assert replies[0] == texts.too_long(1000)
     assert replies[1] == replies[2] == texts.HINT_HOI_EMPTY
+    assert replies[3:] == [texts.HINT_EMPTY] * 5
     assert (await engine.stats()).questions_24h == 0  # hints are not logged as questions
 
 
