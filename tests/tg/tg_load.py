@@ -17,6 +17,7 @@ tests/tg/test_tg_load.py runs these in the suite. Nothing leaves 127.0.0.1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -166,6 +167,18 @@ def message(uid: int, text: str, message_id: int) -> dict[str, Any]:
     }
 
 
+def logged_questions(project: Path) -> int:
+    """Questions in the bot's question log (a project used before may hold some already)."""
+    path = project / "data" / "bot.db"
+    if not path.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        try:
+            return db.execute("SELECT COUNT(*) FROM questions WHERE channel = 'telegram'").fetchone()[0]
+        except sqlite3.OperationalError:  # no question log yet
+            return 0
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) a process has used so far (Linux /proc; 0 elsewhere)."""
     try:
@@ -256,6 +269,7 @@ def run_load(
     profile: Path | None = None,
 ) -> Result:
     """Start the bot on `project`, run the users (and the flooder), stop the bot, report."""
+    logged_before = logged_questions(project)
     population = [
         User(user_base + i, [QUESTIONS[(i + k) % len(QUESTIONS)] for k in range(questions)])
         for i in range(users)
@@ -332,8 +346,7 @@ def run_load(
         for reply in user.replies:
             if "<blockquote>" not in reply and "Xin lỗi" not in reply and "Không tìm thấy" not in reply:
                 problems.append(f"user {user.uid}: not an answer: {reply[:100]!r}")
-    with sqlite3.connect(project / "data" / "bot.db") as db:
-        logged = db.execute("SELECT COUNT(*) FROM questions WHERE channel = 'telegram'").fetchone()[0]
+    logged = logged_questions(project) - logged_before
     latencies = [t for u in population for _, t in u.latencies]
     r_start, r_end = api.reload_window
     if reload_after is not None and not r_end:
