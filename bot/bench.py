@@ -75,6 +75,12 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports kB
 
 
+def _cpu_seconds() -> float:
+    """User and system time of this process and of its children that have ended."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def pct(samples: list[float]) -> dict[str, float]:
     a = np.asarray(samples, dtype=np.float64) * 1000
     if not a.size:
@@ -134,11 +140,20 @@ async def phase_build(args: dict) -> dict:
     _tokenizer()  # pyvi's import is a constant, not indexing throughput
     pyvi_s = time.perf_counter() - t
     db = await Database.open(s.db_path)
+    load = os.getloadavg()[0]
+    cpu = _cpu_seconds()
     try:
         report, _ = await indexer.rebuild(db, s)
     finally:
         await db.close()
+    cpu = _cpu_seconds() - cpu
     return {
+        # CPU seconds of this process and its workers: with the wall time, how much of the
+        # machine the build had (other processes take their share on a busy machine).
+        "cpu_s": cpu,
+        "passages_per_cpu_s": report.passages / cpu if cpu else 0.0,
+        "load_avg_before": load,
+        "load_avg_after": os.getloadavg()[0],
         "articles": report.articles,
         "passages": report.passages,
         "segmented_passages": report.segmented_passages,
@@ -539,7 +554,10 @@ def run(opts: argparse.Namespace) -> dict:
             say(
                 f"build, {w} worker{'s' if w > 1 else ''}: {b['passages']:,} passages ({b['articles']} articles,"
                 f" {b['corpus_chars']:,} characters) in {b['seconds']:.1f} s = {b['passages_per_s']:,.0f} passages/s;"
-                f" peak RSS {b['peak_rss_mb']:.0f} MB (largest worker {b['peak_rss_worker_mb']:.0f} MB)"
+                f" CPU {b['cpu_s']:.1f} s ({b['cpu_s'] / b['seconds']:.2f} cores busy,"
+                f" {b['passages_per_cpu_s']:,.0f} passages per CPU second), load average"
+                f" {b['load_avg_before']:.1f} before; peak RSS {b['peak_rss_mb']:.0f} MB"
+                f" (largest worker {b['peak_rss_worker_mb']:.0f} MB)"
             )
         if "all" in builds:
             builds["speedup"] = builds["all"]["passages_per_s"] / builds["one"]["passages_per_s"]

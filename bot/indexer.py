@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import multiprocessing
 import os
@@ -45,9 +46,11 @@ from bot.text.analyze import _tokenizer
 
 Progress = Callable[[int, int], None]
 POOL_MIN_ARTICLES = 8  # below this, starting worker processes costs more than it saves
-CHUNK_TOKENS = 500_000  # tokens per step of the snapshot build: bounds its working memory (~25 MB)
+CHUNK_TOKENS = 250_000  # tokens per step of the snapshot build: bounds its working memory (~15 MB)
 BLOB_PIECE = 8 << 20  # bytes per incremental blob read or write
-LAYOUT_PLAIN, LAYOUT_COMPACT = 1, 2
+# Snapshot layouts: 1, int32/uint16 arrays in the snapshot row; 2, compact arrays there (see
+# BM25Index); 3, compact arrays in snapshot_arrays, one a row.
+LAYOUT_PLAIN, LAYOUT_COMPACT, LAYOUT_ARRAYS = 1, 2, 3
 
 
 # ---------------------------------------------------------------- analysis (in worker processes)
@@ -458,7 +461,10 @@ async def _touch(db: Database, files: dict[str, ArticleFile]) -> None:
 
 
 async def _count_passages(db: Database) -> int:
-    async with db.conn.execute("SELECT length(doc_len) / 4 FROM snapshot WHERE id = 1") as cur:
+    async with db.conn.execute(
+        "SELECT CASE layout WHEN 3 THEN (SELECT length(data) FROM snapshot_arrays WHERE name = 'doc_len')"
+        " ELSE length(doc_len) END / 4 FROM snapshot WHERE id = 1"
+    ) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0
 
@@ -539,52 +545,64 @@ _GRAM_ROWS = "SELECT n.grams, n.packed FROM articles a JOIN analyses n ON n.hash
 
 
 def _build_snapshot(conn: sqlite3.Connection) -> tuple[int, int]:
-    articles = []
-    lengths: list[np.ndarray] = []
-    doc_article: list[np.ndarray] = []
-    doc_passage: list[np.ndarray] = []
+    """The snapshot of the articles now in the database: each array is written as soon as it is
+    made and let go, so that the index arrays are the largest thing ever held."""
+    parts: list[str] = []
+    lengths: list[bytes] = []
+    firsts: list[int] = []
+    looked_up: dict[int, np.ndarray] = {}
     for i, (path, h, title, pub, date, place, prov, url, years, lens, first) in enumerate(
         conn.execute(_ARTICLE_ROWS)
     ):
-        articles.append([path, title, pub, date, place, prov, url, json.loads(years)])
-        ln = np.frombuffer(lens, dtype=np.int32)
-        lengths.append(ln)
-        doc_article.append(np.full(ln.shape[0], i, dtype=np.int32))
-        if first is not None:
-            doc_passage.append(np.arange(first, first + ln.shape[0], dtype=np.int64))
-        else:  # an analysis cached before passage ids were kept contiguous
+        parts.append(
+            json.dumps([path, title, pub, date, place, prov, url, json.loads(years)], ensure_ascii=False)
+        )
+        lengths.append(lens)
+        firsts.append(first or 0)
+        if first is None:  # an analysis cached before passage ids were kept contiguous
             ids = [r[0] for r in conn.execute("SELECT id FROM passages WHERE hash = ? ORDER BY seq", (h,))]
-            doc_passage.append(np.asarray(ids, dtype=np.int64))
-    doc_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int32)
+            looked_up[i] = np.asarray(ids, dtype=np.int64)
+    n_articles = len(parts)
+    articles_json = "[" + ", ".join(parts) + "]"  # json.dumps of the list, without holding the list
+    del parts
+    doc_len = np.frombuffer(b"".join(lengths), dtype=np.int32)
+    counts = np.asarray([len(b) // 4 for b in lengths], dtype=np.int64)
     del lengths
     n_docs = int(doc_len.shape[0])
+    starts = np.cumsum(counts) - counts
+    doc_passage = np.repeat(np.asarray(firsts, dtype=np.int64) - starts, counts) + np.arange(n_docs)
+    for i, ids in looked_up.items():
+        doc_passage[starts[i] : starts[i] + counts[i]] = ids
+    _start_snapshot(conn)
+    _write_array(conn, "doc_len", doc_len)
+    _write_array(conn, "doc_article", np.repeat(np.arange(n_articles, dtype=np.int32), counts))
+    _write_array(conn, "doc_passage", doc_passage)
+    del doc_passage, firsts, looked_up
     (max_term,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM terms").fetchone()
     term_ids, ptr, layout = compact_from_chunks(
         partial(_token_chunks, conn), int(max_term) + 1, n_docs, SEGMENT_BITS
     )
+    _write_array(conn, "ptr", ptr.astype(np.int64))
+    _write_array(conn, "docs", layout.docs)
+    _write_array(conn, "tfs", layout.tfs)
+    _write_array(conn, "term_ids", term_ids.astype(np.int32))
+    _write_array(conn, "seg_counts", layout.seg_counts.astype(np.int32))
+    _write_array(conn, "tf_over", np.concatenate([layout.tf_over_pos, layout.tf_over_val]).astype(np.int64))
+    del layout
     uni, bi = _gram_totals(conn)
-    _write_blobs(
-        conn,
-        {
-            "built_at": now_iso(),
-            "articles_json": json.dumps(articles, ensure_ascii=False),
-            "unigrams_json": json.dumps(uni, ensure_ascii=False),
-            "bigrams_json": json.dumps(bi, ensure_ascii=False),
-            "layout": LAYOUT_COMPACT,
-        },
-        {
-            "ptr": ptr.astype(np.int64),
-            "docs": layout.docs,
-            "tfs": layout.tfs,
-            "doc_len": doc_len.astype(np.int32),
-            "doc_article": np.concatenate(doc_article) if doc_article else np.zeros(0, dtype=np.int32),
-            "doc_passage": np.concatenate(doc_passage) if doc_passage else np.zeros(0, dtype=np.int64),
-            "term_ids": term_ids.astype(np.int32),
-            "seg_counts": layout.seg_counts.astype(np.int32),
-            "tf_over": np.concatenate([layout.tf_over_pos, layout.tf_over_val]).astype(np.int64),
-        },
+    conn.execute(
+        "INSERT OR REPLACE INTO snapshot (id, built_at, ptr, docs, tfs, doc_len, doc_article, doc_passage,"
+        " articles_json, term_ids, unigrams_json, bigrams_json, layout, seg_counts, tf_over)"
+        " VALUES (1, ?, x'', x'', x'', x'', x'', x'', ?, x'', ?, ?, ?, NULL, NULL)",
+        (
+            now_iso(),
+            articles_json,
+            json.dumps(uni, ensure_ascii=False),
+            json.dumps(bi, ensure_ascii=False),
+            LAYOUT_ARRAYS,
+        ),
     )
-    return len(articles), n_docs
+    return n_articles, n_docs
 
 
 def _token_chunks(conn: sqlite3.Connection) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
@@ -688,25 +706,24 @@ def _convert_old_grams(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE analyses SET grams = ?, ngrams_json = '' WHERE hash = ?", (blob, h))
 
 
-def _write_blobs(conn: sqlite3.Connection, values: dict, arrays: dict[str, np.ndarray]) -> None:
-    """The snapshot row; its arrays are written piece by piece, never copied whole."""
-    cols = [*values, *arrays]
-    marks = ["?"] * len(values) + ["zeroblob(?)"] * len(arrays)
-    conn.execute(
-        f"INSERT OR REPLACE INTO snapshot (id, {', '.join(cols)}) VALUES (1, {', '.join(marks)})",
-        [*values.values(), *(int(a.nbytes) for a in arrays.values())],
-    )
-    for col, a in arrays.items():
-        raw = memoryview(np.ascontiguousarray(a)).cast("B")
-        if not raw.nbytes:
-            continue
-        with conn.blobopen("snapshot", col, 1) as blob:
-            for i in range(0, raw.nbytes, BLOB_PIECE):
-                blob.write(raw[i : i + BLOB_PIECE])
+def _start_snapshot(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM snapshot_arrays")
 
 
-def _read_blob(conn: sqlite3.Connection, col: str, dtype: type) -> np.ndarray:
-    with conn.blobopen("snapshot", col, 1, readonly=True) as blob:
+def _write_array(conn: sqlite3.Connection, name: str, a: np.ndarray) -> None:
+    """One of the snapshot's arrays, written piece by piece: never copied whole (the index of
+    20,000 articles is over 100 MB)."""
+    raw = memoryview(np.ascontiguousarray(a)).cast("B")
+    cur = conn.execute("INSERT INTO snapshot_arrays (name, data) VALUES (?, zeroblob(?))", (name, raw.nbytes))
+    if not raw.nbytes:
+        return
+    with conn.blobopen("snapshot_arrays", "data", cur.lastrowid) as blob:
+        for i in range(0, raw.nbytes, BLOB_PIECE):
+            blob.write(raw[i : i + BLOB_PIECE])
+
+
+def _read_blob(conn: sqlite3.Connection, table: str, col: str, row: int, dtype: type) -> np.ndarray:
+    with conn.blobopen(table, col, row, readonly=True) as blob:
         size = len(blob)
         out = np.empty(size // np.dtype(dtype).itemsize, dtype=dtype)
         raw = memoryview(out).cast("B")
@@ -754,24 +771,40 @@ def _read_snapshot(conn: sqlite3.Connection) -> _StoredSnapshot | None:
     if row is None:
         return None
     layout = row[4]
+    compact = layout in (LAYOUT_COMPACT, LAYOUT_ARRAYS)
     types: dict[str, type] = {
         "ptr": np.int64,
-        "docs": np.uint16 if layout == LAYOUT_COMPACT else np.int32,
-        "tfs": np.uint8 if layout == LAYOUT_COMPACT else np.uint16,
+        "docs": np.uint16 if compact else np.int32,
+        "tfs": np.uint8 if compact else np.uint16,
         "doc_len": np.int32,
         "doc_article": np.int32,
         "doc_passage": np.int64,
         "term_ids": np.int32,
     }
-    if layout == LAYOUT_COMPACT:
+    if compact:
         types.update(seg_counts=np.int32, tf_over=np.int64)
-    arrays = {col: _read_blob(conn, col, dtype) for col, dtype in types.items()}
+    if layout == LAYOUT_ARRAYS:
+        rows = dict(conn.execute("SELECT name, rowid FROM snapshot_arrays"))
+        arrays = {n: _read_blob(conn, "snapshot_arrays", "data", rows[n], t) for n, t in types.items()}
+    else:  # an index written before the arrays had a table of their own
+        arrays = {col: _read_blob(conn, "snapshot", col, 1, t) for col, t in types.items()}
     terms = dict(conn.execute("SELECT id, term FROM terms"))
     return _StoredSnapshot(row, arrays, terms)
 
 
+def _give_back_memory() -> None:
+    """Return the C heap's free pages to the system (glibc only; elsewhere nothing happens).
+
+    A build frees more than a hundred megabytes of arrays and small objects; without this, a
+    bot that reloads keeps them counted in its resident memory, and the next load comes on top.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 async def load_snapshot(db: Database) -> tuple[Snapshot, PassageReader] | None:
     """The last good snapshot in the database, ready to answer; None when there is none."""
+    _give_back_memory()
     try:
         stored = await db.run(_read_snapshot)
     except sqlite3.Error as e:
@@ -785,7 +818,7 @@ async def load_snapshot(db: Database) -> tuple[Snapshot, PassageReader] | None:
         try:
             vocab = {stored.terms[int(g)]: i for i, g in enumerate(a["term_ids"].tolist())}
             extra = {}
-            if layout == LAYOUT_COMPACT:
+            if layout in (LAYOUT_COMPACT, LAYOUT_ARRAYS):
                 shape = (a["ptr"].shape[0] - 1, n_segments(a["doc_len"].shape[0], SEGMENT_BITS))
                 over = a["tf_over"]
                 extra = {

@@ -68,10 +68,13 @@ async def test_built_in_chunks_and_segments_as_in_memory(settings, seed_items, s
 
 
 def snapshot_row(db) -> dict:
+    """The snapshot's columns and arrays."""
     with sqlite3.connect(db) as conn:
         cur = conn.execute("SELECT * FROM snapshot")
         row = cur.fetchone()
-        return {d[0]: v for d, v in zip(cur.description, row, strict=True) if d[0] != "built_at"}
+        out = {d[0]: v for d, v in zip(cur.description, row, strict=True) if d[0] != "built_at"}
+        out.update(conn.execute("SELECT name, data FROM snapshot_arrays"))
+        return out
 
 
 async def test_analyses_cached_by_an_older_version_are_converted(engine, settings):
@@ -100,21 +103,42 @@ async def test_analyses_cached_by_an_older_version_are_converted(engine, setting
         assert conn.execute("SELECT COUNT(*) FROM analyses WHERE grams IS NULL").fetchone() == (0,)
 
 
-async def test_a_snapshot_in_the_older_layout_still_loads(engine, settings):
+@pytest.mark.parametrize("layout", [1, 2])
+async def test_a_snapshot_in_an_older_layout_still_loads(engine, settings, layout):
+    """1: plain arrays (int32 passages, uint16 counts) in the snapshot row; 2: compact arrays there."""
     index = engine.snapshot.retriever.index
-    docs = np.concatenate([index.term_docs(i) for i in range(len(index.vocab))]).astype(np.int32)
-    tfs = np.concatenate([index.term_freqs(i) for i in range(len(index.vocab))]).astype(np.uint16)
     with sqlite3.connect(settings.db_path) as conn:
+        arrays = dict(conn.execute("SELECT name, data FROM snapshot_arrays"))
+        if layout == 1:
+            n = len(index.vocab)
+            arrays["docs"] = np.concatenate([index.term_docs(i) for i in range(n)]).astype(np.int32).tobytes()
+            arrays["tfs"] = (
+                np.concatenate([index.term_freqs(i) for i in range(n)]).astype(np.uint16).tobytes()
+            )
+            arrays["seg_counts"] = arrays["tf_over"] = None
+        cols = [
+            "ptr",
+            "docs",
+            "tfs",
+            "doc_len",
+            "doc_article",
+            "doc_passage",
+            "term_ids",
+            "seg_counts",
+            "tf_over",
+        ]
         conn.execute(
-            "UPDATE snapshot SET layout = 1, docs = ?, tfs = ?, seg_counts = NULL, tf_over = NULL",
-            (docs.tobytes(), tfs.tobytes()),
+            f"UPDATE snapshot SET layout = ?, {', '.join(f'{c} = ?' for c in cols)}",
+            (layout, *(arrays[c] for c in cols)),
         )
+        conn.execute("DELETE FROM snapshot_arrays")
     db = await Database.open(settings.db_path)
     try:
         snap, reader = await bot.indexer.load_snapshot(db)
         try:
-            assert snap.retriever.index.seg_counts is None
+            assert (snap.retriever.index.seg_counts is None) == (layout == 1)
             same_index(snap.retriever.index, index)
+            assert snap.coverage == engine.coverage()
         finally:
             reader.close()
     finally:

@@ -115,4 +115,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE snapshot ADD COLUMN tf_over BLOB;
         """,
     ),
+    Migration(
+        "0005_snapshot_arrays",
+        """
+        -- The snapshot's arrays, one a row (layout 3). A blob written piece by piece must be the
+        -- last column of its row: SQLite builds a zeroblob followed by other columns in memory.
+        CREATE TABLE snapshot_arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+        """,
+    ),
 )
