@@ -392,7 +392,8 @@ def prepare_corpus(root: Path, work: Path, opts: argparse.Namespace) -> tuple[Pa
     corpus, extra = work / "corpus", work / "extra"
     marker = work / "corpus.json"
     if marker.exists() and json.loads(marker.read_text()) == {**stamp, "ready": True}:
-        return corpus, next(extra.glob("*.txt")), len(list(corpus.glob("*.txt")))
+        held = next(extra.glob("*.txt"))  # an earlier run may have left it in the corpus
+        return corpus, held, sum(1 for p in corpus.glob("*.txt") if p.name != held.name)
     for d in (corpus, extra, work / "gen"):
         shutil.rmtree(d, ignore_errors=True)
     gen = work / "gen"

@@ -45,10 +45,11 @@ def scan(dirs: tuple[Path, ...]) -> tuple[list[ArticleFile], list[tuple[Path, st
             subdirs[:] = sorted(s for s in subdirs if not s.startswith("."))
             # Resolved once per directory: resolving each of 20,000 files took seconds.
             real_root = os.path.realpath(root)
+            root_path = Path(root)
             for name in sorted(files):
                 if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
                     continue
-                p = Path(root) / name
+                p = root_path / name
                 if not _utf8_name(p):
                     # Its path could not be stored or shown (SQLite and Telegram want UTF-8).
                     shown = Path(os.fsencode(p).decode("utf-8", "replace"))
