@@ -164,3 +164,16 @@ async def test_a_failed_build_keeps_its_analyses_for_the_next(fresh, settings, m
     assert calls == []  # nothing analysed twice
     assert (report.new, report.articles, report.segmented_passages) == (5, 5, 0)
     assert report.passages == fresh.coverage().passages > 100
+
+
+async def test_a_database_missing_a_late_column_gets_it(tmp_path):
+    """0004_compact_index was applied by working copies before it had analyses.packed."""
+    path = tmp_path / "bot.db"
+    db = await Database.open(path)
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE analyses DROP COLUMN packed")
+    db = await Database.open(path)
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        assert "packed" in {r[1] for r in conn.execute("PRAGMA table_info(analyses)")}

@@ -47,6 +47,7 @@ class Database:
             await conn.execute("PRAGMA synchronous=NORMAL")
             db = cls(conn, path)
             await db.migrate(migrations)
+            await db._add_late_columns()
         except BaseException as e:
             # A connection left open keeps aiosqlite's (non-daemon) thread alive: the process
             # could not exit after reporting the error.
@@ -95,6 +96,17 @@ class Database:
                 raise StorageError(f"migration {m.name} failed: {e}") from e
             applied.append(m.name)
         return applied
+
+    async def _add_late_columns(self) -> None:
+        """Columns a migration gained after some databases had applied it: added where missing.
+
+        0004_compact_index ran for a while, in shared working copies, before it had
+        analyses.packed; those databases record the step as done and lack the column.
+        """
+        async with self.conn.execute("SELECT name FROM pragma_table_info('analyses')") as cur:
+            columns = {r[0] for r in await cur.fetchall()}
+        if columns and "packed" not in columns:
+            await self.conn.execute("ALTER TABLE analyses ADD COLUMN packed INTEGER NOT NULL DEFAULT 0")
 
     # ---------------------------------------------------------------- meta
 
