@@ -143,21 +143,22 @@ class Gazetteer:
         squeezed = re.sub(r"[\W_]+", "", fold(publisher).casefold())
         if "." not in publisher and " " in publisher.strip():
             return None  # a name in words that names no place
-        for key in sorted(self._provinces_squeezed, key=len, reverse=True):
+        for key, name in self._provinces_squeezed:
             if key in squeezed:
-                return self._provinces_squeezed[key]
+                return name
         return None
 
     @cached_property
-    def _provinces_squeezed(self) -> dict[str, str]:
-        # Domains run the words together: "baohatinh", "quangninh.gov.vn".
+    def _provinces_squeezed(self) -> list[tuple[str, str]]:
+        # Domains run the words together: "baohatinh", "quangninh.gov.vn". Longest first, so a
+        # name inside another one does not win.
         out = {}
         for p in self.places:
             if p.is_province:
                 key = re.sub(r"[\W_]+", "", _key(p.name))
                 if len(key) >= 5:
                     out[key] = p.name
-        return out
+        return sorted(out.items(), key=lambda kv: len(kv[0]), reverse=True)
 
     def mentions(self, text: str) -> list[PlaceMention]:
         """Every place named in a text, longest names first where two overlap."""
