@@ -44,13 +44,25 @@ _ROLE = re.compile(
 )
 
 
+# Words without which the patterns above cannot match. Ranking asks about 40 passages per
+# question; most name no office or body, and a substring test is far cheaper than the scan.
+_ROLE_HINTS = ("bí thư", "chủ tịch", "giám đốc", "trưởng ban", "trưởng đoàn", "chánh văn phòng")
+_LEVEL_HINTS = ("ủy", "uỷ", "ubnd", "hđnd", "hội đồng", "mặt trận")
+
+
 def roles_in(text: str) -> set[tuple[str, bool]]:
     """The offices a text names: ("bí thư", False) for "Bí thư", ("bí thư", True) for "Phó Bí thư"."""
+    low = text.lower()
+    if not any(h in low for h in _ROLE_HINTS):
+        return set()
     return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in _ROLE.finditer(text)}
 
 
 def levels_in(text: str) -> set[str]:
     """Which levels of government a text names by their bodies ("UBND tỉnh", "Thị ủy")."""
+    low = text.lower()
+    if not any(h in low for h in _LEVEL_HINTS):
+        return set()
     return {name for name, rx in _LEVEL.items() if rx.search(text)}
 
 

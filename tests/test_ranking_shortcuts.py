@@ -1,0 +1,115 @@
+"""The shortcuts that keep ranking fast decide exactly as the slow definitions they replace.
+
+Ranking looks at 40 candidate passages per question; a few checks per candidate (does it give a
+number, which offices and bodies does it name) are written with cheap pre-tests. These tests
+hold the fast versions to the plain definitions on real passages and on arbitrary text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bot.search import query
+from bot.search.bm25 import BM25Index
+from bot.search.retriever import _has_number, _members
+from bot.text.figures import find_figures
+
+# Text made of the pieces these checks look for, so that the interesting cases are common.
+PIECES = st.sampled_from(
+    [
+        "khóa ",
+        "Khoá ",
+        "lần thứ ",
+        "XIV",
+        "iii",
+        "2023",
+        "11,8%",
+        "٣",  # an Arabic-Indic digit: \d matches it
+        "²",  # isdigit(), but not \d
+        "Phó ",
+        "Bí thư",
+        "BÍ THƯ",
+        "chủ tịch",
+        "UBND",
+        "Ủy ban nhân dân",
+        " tỉnh",
+        " thị xã",
+        "Thị ủy",
+        "Tỉnh uỷ",
+        "HĐND",
+        " ",
+        "và",
+        ".",
+    ]
+)
+TEXTS = st.one_of(st.lists(PIECES, max_size=12).map("".join), st.text(max_size=60))
+
+
+def _has_number_by_definition(text: str) -> bool:
+    return any(any(c.isdigit() for c in f.text) or f.text.isupper() for f in find_figures(text))
+
+
+def _roles_by_definition(text: str) -> set[tuple[str, bool]]:
+    return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in query._ROLE.finditer(text)}
+
+
+def _levels_by_definition(text: str) -> set[str]:
+    return {name for name, rx in query._LEVEL.items() if rx.search(text)}
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+@example("Đại hội Đảng bộ thị xã khóa XIV")
+@example("Đại hội lần thứ XXV, nhiệm kỳ mới")
+@example("khóa iii")
+@example("diện tích 12 km²")
+@example("Năm nay đạt ٣ tiêu chí")
+def test_has_number_matches_its_definition(text):
+    assert _has_number(text) == _has_number_by_definition(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+@example("Phó Bí thư Thường trực Tỉnh ủy")
+@example("CHỦ TỊCH UBND THỊ XÃ")
+@example("Hội đồng nhân dân tỉnh")
+@example("Mặt trận Tổ quốc thành phố")
+def test_offices_and_levels_match_their_definition(text):
+    assert query.roles_in(text) == _roles_by_definition(text)
+    assert query.levels_in(text) == _levels_by_definition(text)
+
+
+def test_shortcuts_on_the_seed_passages(seed_snapshot):
+    retriever = seed_snapshot.retriever
+    texts = [t.text for t in retriever.passage_text(list(range(retriever.index.n_docs))).values()]
+    assert len(texts) > 100
+    assert sum(_has_number(t) for t in texts) > 50
+    for text in texts:
+        assert _has_number(text) == _has_number_by_definition(text), text
+        assert query.roles_in(text) == _roles_by_definition(text), text
+        assert query.levels_in(text) == _levels_by_definition(text), text
+
+
+@given(
+    st.lists(st.integers(0, 300), max_size=60).map(lambda xs: np.array(sorted(set(xs)), dtype=np.int32)),
+    st.lists(st.integers(0, 300), max_size=40).map(lambda xs: np.array(xs, dtype=np.int64)),
+)
+def test_members_is_set_membership(sorted_docs, docs):
+    expected = np.array([d in set(sorted_docs.tolist()) for d in docs.tolist()], dtype=bool)
+    assert _members(sorted_docs, docs).tolist() == expected.tolist()
+
+
+def test_score_terms_counts_repeats_like_rank_bm25():
+    corpus = [["a", "b"], ["b", "c", "c"], ["a", "a", "d"], ["e"]]
+    index = BM25Index.build(corpus)
+    a, b = index.vocab["a"], index.vocab["b"]
+    once, postings = index.score_terms([a, b, -1])
+    twice, _ = index.score_terms([a, a, b])
+    assert sorted(postings) == sorted([a, b])
+    assert postings[a].tolist() == [0, 2]
+    np.testing.assert_array_equal(twice - once, index.score_terms([a])[0])
+    np.testing.assert_array_equal(index.get_scores(["a", "a", "b", "zzz"]), twice)
+    empty, none = index.score_terms([-1])
+    assert none == {} and empty.shape == (4,) and not empty.any()
