@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.text.analyze import analyze
 from bot.text.normalize import (
+    _ABBREV_RE,
     canonical,
     clean_unicode,
     expand_abbreviations,
@@ -15,6 +19,8 @@ from bot.text.normalize import (
     fold,
     is_folded,
 )
+
+SEED_FILES = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
 # ---------------------------------------------------------------- Unicode
 
@@ -226,3 +232,65 @@ def test_every_listed_chat_spelling_expands_whole(chat, expected):
 def test_addressing_the_bot_is_dropped_whole():
     assert expand_abbreviations("hỏi admin").split() == ["hỏi"]
     assert expand_abbreviations("ad ơi").split() == ["ơi"]
+
+
+# ---------------------------------------------------------------- the abbreviation pre-test
+
+_ABBREV_PIECES = st.sampled_from(
+    [
+        "TX",
+        "tx",
+        "Tx.",
+        "TP.",
+        "tp",
+        "KT-XH",
+        "kt - xh",
+        "UBND",
+        "ubnd",
+        "NTM",
+        "nNTM",
+        "đ/c",
+        "Đ/C",
+        "ad",
+        "bot",
+        "j",
+        "sx",
+        "SP",
+        "k0",
+        "bnhieu",
+        "ANQP",
+        "AN - QP",
+        "an - qp",
+        "/",
+        "-",
+        " ",
+        "Kỳ",
+        "Anh",
+        "năm",
+        "2023",
+        "\n",
+        ".",
+        "x",
+        "_",
+    ]
+)
+
+
+def _expand_by_definition(text: str) -> str:
+    for pattern, expansion in _ABBREV_RE:
+        text = pattern.sub(expansion, text)
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(_ABBREV_PIECES, max_size=10).map("".join), st.text(max_size=40)))
+def test_abbreviation_pre_test_changes_nothing(text):
+    """The one-scan pre-test only skips texts that no abbreviation pass would change."""
+    assert expand_abbreviations(text) == _expand_by_definition(text)
+
+
+def test_abbreviation_pre_test_on_the_seeds():
+    lines = [line for p in SEED_FILES for line in p.read_text(encoding="utf-8").splitlines()]
+    assert sum(expand_abbreviations(line) != line for line in lines) > 5
+    for line in lines:
+        assert expand_abbreviations(line) == _expand_by_definition(line)

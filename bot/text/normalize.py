@@ -120,8 +120,19 @@ _ABBREV_RE = [
 ]
 
 
+# Any one of them, in one scan: most sentences (and nearly all dictionary words) have none, and
+# then the passes below, one per abbreviation, would each scan the text for nothing.
+_ANY_ABBREV = re.compile(
+    r"(?<![\w/])(?:"
+    + "|".join(f"(?i:{pat})" if not cs else f"(?:{pat})" for pat, _exp, cs in _ABBREVIATIONS)
+    + r")(?![\w/])"
+)
+
+
 def expand_abbreviations(text: str) -> str:
     """Spell out abbreviations: "TX Kỳ Anh" -> "thị xã Kỳ Anh", "KT-XH" -> "kinh tế - xã hội"."""
+    if not _ANY_ABBREV.search(text):
+        return text
     for pattern, expansion in _ABBREV_RE:
         text = pattern.sub(expansion, text)
     return text
