@@ -164,3 +164,16 @@ def test_top_k_breaks_ties_by_lower_index():
     assert index.top_k(scores, 4).tolist() == [1, 3, 7, 0]
     assert index.top_k(scores, 100).tolist() == [1, 3, 7, 0, 2, 4, 5, 6]
     assert index.top_k(scores, 0).tolist() == []
+
+
+@given(
+    st.lists(st.sampled_from([0.0, 0.0, 0.0, 1.0, 1.0, 2.5, 3.0, -1.0]), max_size=300),
+    st.integers(0, 40),
+)
+def test_top_k_is_a_stable_sort_by_score(values, k):
+    """Best first, ties by lower index, also at the k-th place and whether or not k scores are
+    above zero (the shortcut looks at those alone)."""
+    index = BM25Index.build([["a"]])
+    scores = np.array(values, dtype=np.float64)
+    expected = np.lexsort((np.arange(scores.shape[0]), -scores))[:k]
+    assert index.top_k(scores, k).tolist() == expected.tolist()

@@ -57,7 +57,7 @@ class BM25Index:
         norm = self.k1 * (1 - self.b + self.b * self.doc_len / self.avgdl) if self.avgdl else np.ones(0)
         self._norm = np.asarray(norm, dtype=np.float64)
         self._n_seg = 0 if self.seg_counts is None else int(self.seg_counts.shape[1])
-        self._seg_base = np.arange(max(self._n_seg, 1), dtype=np.int32) << self.seg_bits
+        self._seg_base = np.arange(max(self._n_seg, 1), dtype=np.intp) << self.seg_bits
         if self.tf_over_pos is None or self.tf_over_val is None:
             self.tf_over_pos = np.zeros(0, dtype=np.int64)
             self.tf_over_val = np.zeros(0, dtype=np.int64)
@@ -100,29 +100,25 @@ class BM25Index:
         """Scores of every passage for these terms (a repeated term counts again, as in
         rank-bm25; -1, a word the index lacks, adds nothing), and the passages of each term."""
         postings: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        docs, weights = [], []
+        scores = np.zeros(self.n_docs, dtype=np.float64)
         for t in term_ids:
             if t < 0:
                 continue
             if t not in postings:
                 postings[t] = self.term_weights(t)
             d, w = postings[t]
-            docs.append(d)
-            weights.append(w)
-        if not docs:
-            return np.zeros(self.n_docs, dtype=np.float64), {}
-        # One pass of bincount over all the postings is a third faster than adding each term's
-        # weights in place, and sums each passage's terms in the same order.
-        scores = np.bincount(np.concatenate(docs), weights=np.concatenate(weights), minlength=self.n_docs)
+            # A term's passages are distinct, so no cell is written twice in one step. (One
+            # bincount over every term's postings is faster at 100k passages, twice slower at
+            # 750k.)
+            scores[d] += w
         return scores, {t: d for t, (d, _) in postings.items()}
 
     def term_docs(self, t: int) -> np.ndarray:
         """The passages containing term t, ascending."""
         lo, hi = int(self.ptr[t]), int(self.ptr[t + 1])
-        d = self.docs[lo:hi]
-        if self.seg_counts is None:
-            return d
-        d = d.astype(np.int32)
+        # As native-size integers: numpy indexes with them directly, where int32 indices are
+        # converted first (scoring 750,000 passages: 2.8 ms instead of 4.6).
+        d = self.docs[lo:hi].astype(np.intp)
         if self._n_seg > 1:
             d += np.repeat(self._seg_base, self.seg_counts[t])
         return d
@@ -149,7 +145,16 @@ class BM25Index:
         k = min(k, scores.shape[0])
         if k <= 0:
             return np.zeros(0, dtype=np.int64)
-        part = np.argpartition(-scores, k - 1)[:k]
+        # Most passages share no word with the question. When k of them score above zero, the
+        # best k are among those: look at them alone, not at every passage (750,000 of them).
+        candidates = np.flatnonzero(scores > 0)
+        if candidates.shape[0] < k:
+            candidates = np.arange(scores.shape[0])
+        values = scores[candidates]
+        kth = -np.partition(-values, k - 1)[k - 1]
+        # Ties at the k-th score go to the lowest passage numbers (candidates are ascending).
+        above = candidates[values > kth]
+        part = np.concatenate((above, candidates[values == kth][: k - above.shape[0]]))
         return part[np.lexsort((part, -scores[part]))]
 
     @staticmethod
