@@ -841,6 +841,8 @@ async def load_snapshot(db: Database) -> tuple[Snapshot, PassageReader] | None:
                 Counter(json.loads(uni)),
                 Counter(json.loads(bi)),
                 built_at=built_at,
+                # Derived data that is not the corpus's: beside the database, not in it.
+                cache_dir=Path(db.path).parent / "cache",
             )
             return snap, reader
         except (KeyError, ValueError) as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.search.query import understand
+from bot.text import restore
 from bot.text.normalize import fold
 
 KM2020 = "seeds/000_c33e73732ab2c98c.txt"
@@ -142,3 +143,58 @@ def test_unaccented_question_answered_like_its_accented_twin(ask, accented, bare
     assert b.quotes[0].text == a.quotes[0].text
     # The reply shows how the bare question was read.
     assert b.understood is not None and fold(b.understood).casefold() == fold(bare).casefold()
+
+
+# ---------------------------------------------------------------- the dictionary counts' cache
+
+
+@pytest.fixture
+def fresh_lexicon(monkeypatch):
+    """No counts kept in memory from earlier tests."""
+    monkeypatch.setattr(restore, "_COUNTED", {})
+    return restore
+
+
+def test_dictionary_counts_are_kept_beside_the_database_and_reused(tmp_path, fresh_lexicon, monkeypatch):
+    counted = fresh_lexicon.lexicon_counts(None)
+    assert len(counted[0]) > 5000 and counted[1]["có mấy"] >= restore.QUESTION_WEIGHT
+    first = fresh_lexicon.lexicon_counts(tmp_path)
+    files = list(tmp_path.glob("lexicon-*.json"))
+    assert len(files) == 1 and first == counted
+    restore._COUNTED.clear()
+    calls = []
+    real = restore._count_lexicon
+    monkeypatch.setattr(restore, "_count_lexicon", lambda lines: calls.append(1) or real(lines))
+    again = fresh_lexicon.lexicon_counts(tmp_path)
+    assert again == counted and calls == []  # read from the file, not counted
+
+
+@pytest.mark.parametrize(
+    "damage", ["", "{", '{"unigrams": [1], "bigrams": {}}', '{"unigrams": {"a": "x"}, "bigrams": {}}']
+)
+def test_a_damaged_cache_is_counted_again(tmp_path, fresh_lexicon, damage):
+    counted = fresh_lexicon.lexicon_counts(None)
+    fresh_lexicon.lexicon_counts(tmp_path)
+    (path,) = tmp_path.glob("lexicon-*.json")
+    path.write_text(damage, encoding="utf-8")
+    restore._COUNTED.clear()
+    assert fresh_lexicon.lexicon_counts(tmp_path) == counted
+    assert restore._read_cached(path) is not None  # and written again
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_time(tmp_path, fresh_lexicon):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    assert fresh_lexicon.lexicon_counts(blocked / "cache") == fresh_lexicon.lexicon_counts(None)
+
+
+def test_the_cache_name_follows_what_the_counts_depend_on(monkeypatch):
+    lines = restore._dictionary_lines()
+    key = restore._lexicon_key(lines)
+    assert key == restore._lexicon_key(list(lines))
+    assert restore._lexicon_key(lines[:-1]) != key
+    monkeypatch.setattr(restore, "_QUESTION_PHRASES", restore._QUESTION_PHRASES + " thế nào nhỉ")
+    assert restore._lexicon_key(lines) != key
+    monkeypatch.undo()
+    monkeypatch.setattr(restore, "QUESTION_WEIGHT", restore.QUESTION_WEIGHT + 1)
+    assert restore._lexicon_key(lines) != key

@@ -46,11 +46,12 @@ def scan(dirs: tuple[Path, ...]) -> tuple[list[ArticleFile], list[tuple[Path, st
             # Resolved once per directory: resolving each of 20,000 files took seconds.
             real_root = os.path.realpath(root)
             root_path = Path(root)
+            root_utf8 = _utf8(root)
             for name in sorted(files):
                 if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
                     continue
                 p = root_path / name
-                if not _utf8_name(p):
+                if not (root_utf8 and _utf8(name)):
                     # Its path could not be stored or shown (SQLite and Telegram want UTF-8).
                     shown = Path(os.fsencode(p).decode("utf-8", "replace"))
                     problems.append((shown, "tên tệp không phải UTF-8; hãy đổi tên tệp"))
@@ -72,9 +73,9 @@ def scan(dirs: tuple[Path, ...]) -> tuple[list[ArticleFile], list[tuple[Path, st
     return sorted(found.values(), key=lambda a: str(a.path)), problems
 
 
-def _utf8_name(path: Path) -> bool:
+def _utf8(name: str) -> bool:
     try:
-        str(path).encode("utf-8")
+        name.encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8, kept by Python as lone surrogates
         return False
     return True

@@ -124,7 +124,7 @@ class Retriever:
         self._mentioning = {y: np.array(ids, dtype=np.int64) for y, ids in mentions.items()}
         # A few outlets publish thousands of articles: look each name up once.
         gaz = gazetteer or Gazetteer.default()
-        outlets = {a.publisher: gaz.outlet_province(a.publisher) for a in self.articles}
+        outlets = {p: gaz.outlet_province(p) for p in {a.publisher for a in self.articles}}
         for province in outlets.values():
             if province:
                 self._province_codes.setdefault(province, len(self._province_codes))

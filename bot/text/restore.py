@@ -8,13 +8,15 @@ accent are kept as typed.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from bot.text.normalize import clean_unicode, expand_abbreviations, fix_tone_placement, fold
@@ -58,23 +60,90 @@ def count_ngrams(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
     return uni, bi
 
 
-@lru_cache(maxsize=1)
-def lexicon_counts() -> tuple[Counter[str], Counter[str]]:
-    """pyvi's word list, each entry counted once, and our question phrases, weighted."""
-    lines: list[str] = []
+def _dictionary_lines() -> list[str]:
     try:
         import pyvi
 
         words = Path(pyvi.__file__).with_name("models") / "words.txt"
-        lines = words.read_text(encoding="utf-8").splitlines()
+        return words.read_text(encoding="utf-8").splitlines()
     except (ImportError, OSError):
-        pass
+        return []
+
+
+def _lexicon_key(lines: list[str]) -> str:
+    """What the counts depend on: the word list, the question phrases and the code that counts
+    (this module and the normaliser), so that a cached copy is never stale."""
+    from bot.text import normalize
+
+    h = hashlib.sha256()
+    for part in (
+        "\n".join(lines),
+        _QUESTION_PHRASES,
+        str(QUESTION_WEIGHT),
+        Path(__file__).read_text(encoding="utf-8"),
+        Path(normalize.__file__).read_text(encoding="utf-8"),
+    ):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+def _count_lexicon(lines: list[str]) -> tuple[Counter[str], Counter[str]]:
     uni, bi = count_ngrams(lines)
     q_uni, q_bi = count_ngrams(_QUESTION_PHRASES.split("\n"))
     uni.update(q_uni)
     # Only the pairs weigh more: "có mấy" beats "có máy", while "vay vốn" still beats "vậy vốn".
     bi.update({k: v * QUESTION_WEIGHT for k, v in q_bi.items()})
     return uni, bi
+
+
+def _read_cached(path: Path) -> tuple[Counter[str], Counter[str]] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        uni, bi = data["unigrams"], data["bigrams"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not (isinstance(uni, dict) and isinstance(bi, dict)):
+        return None
+    if not all(isinstance(v, int) for v in itertools.chain(uni.values(), bi.values())):
+        return None
+    return Counter(uni), Counter(bi)
+
+
+def _write_cached(path: Path, uni: Counter[str], bi: Counter[str]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"unigrams": uni, "bigrams": bi}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full disk: counted again at the next start, nothing else lost
+
+
+_COUNTED: dict[str, tuple[Counter[str], Counter[str]]] = {}  # by _lexicon_key, for this process
+
+
+def lexicon_counts(cache_dir: Path | None = None) -> tuple[Counter[str], Counter[str]]:
+    """pyvi's word list, each entry counted once, and our question phrases, weighted.
+
+    Counting takes 0.3 s. It is done once per process, and with a cache_dir once for all: the
+    result is kept there in a file named after everything it depends on.
+    """
+    lines = _dictionary_lines()
+    key = _lexicon_key(lines)
+    path = cache_dir / f"lexicon-{key}.json" if cache_dir is not None else None
+    counts = _COUNTED.get(key)
+    if counts is not None:
+        if path is not None and not path.exists():
+            _write_cached(path, *counts)
+        return counts
+    counts = _read_cached(path) if path is not None else None
+    if counts is None:
+        counts = _count_lexicon(lines)
+        if path is not None:
+            _write_cached(path, *counts)  # missing or damaged
+    _COUNTED[key] = counts
+    return counts
 
 
 @dataclass
@@ -85,8 +154,10 @@ class DiacriticModel:
     _total: float = 0.0
 
     @classmethod
-    def from_counts(cls, unigrams: Counter[str], bigrams: Counter[str]) -> DiacriticModel:
-        lex_uni, lex_bi = lexicon_counts()
+    def from_counts(
+        cls, unigrams: Counter[str], bigrams: Counter[str], *, cache_dir: Path | None = None
+    ) -> DiacriticModel:
+        lex_uni, lex_bi = lexicon_counts(cache_dir)
         uni: Counter[str] = Counter({k: v * CORPUS_WEIGHT for k, v in unigrams.items()})
         bi: Counter[str] = Counter({k: v * CORPUS_WEIGHT for k, v in bigrams.items()})
         uni.update(lex_uni)
