@@ -449,6 +449,21 @@ def test_one_town_two_years_compared_gives_one_side_per_year(seed_snapshot, ques
     assert all(s.place and s.place.name == "Kinh Môn" for s in q.sides)
 
 
+def test_a_year_repeated_after_a_town_is_one_year(seed_snapshot, ask):
+    """Found by the hostile questions: the label read "Kinh Môn năm 2020, 2023, 2023"."""
+    question = "So sánh Kinh Môn năm 2020, 2023, 2023 với Đông Triều năm 2021 và 2021"
+    q = parse(
+        question,
+        model=seed_snapshot.model,
+        gazetteer=seed_snapshot.gazetteer,
+        corpus_towns=seed_snapshot.towns,
+        corpus_provinces=seed_snapshot.provinces,
+    )
+    assert [s.years for s in q.sides] == [[2020, 2023], [2021]]
+    labels = [quote.label for quote in ask(question).quotes if quote.label]
+    assert labels and all(len(re.findall("2023", label)) <= 1 for label in labels)
+
+
 def test_two_years_compared_quote_each_years_article(ask):
     a = ask("So sánh thu nhập bình quân đầu người Kinh Môn năm 2020 và 2023")
     assert not a.refused
@@ -481,3 +496,15 @@ def test_another_years_passage_is_flagged_for_a_non_figure_question(ask):
 )
 def test_speaks_of_another_time(year, article_year, text, other):
     assert _speaks_of_another_time(year, article_year, text) is other
+
+
+def test_a_long_question_is_not_echoed_in_full(ask):
+    """A 1,000-character question of abbreviations was echoed as 3,800 characters of "Tôi hiểu"."""
+    question = ("thu nhap ubnd tx kinh mon kt-xh ntm kcn " * 30)[:1000]
+    answer = ask(question)
+    assert answer.understood and len(answer.understood) > 1000
+    for reply in (render_plain(answer), render_html(answer)):
+        echo = next(line for line in reply.splitlines() if "Tôi hiểu câu hỏi là" in line)
+        assert len(echo) < 360 and "…" in echo
+    short = ask("thu nhap binh quan kinh mon 2023")
+    assert f"«{short.understood}»" in render_plain(short)

@@ -13,6 +13,22 @@ TELEGRAM_LIMIT = 4096
 _LINKABLE = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\"<>]+")
 
 
+# The question as understood is a reminder, not a second copy of it: a long question full of
+# abbreviations spelt out would otherwise fill the reply before the answer starts.
+UNDERSTOOD_MAX = 300
+
+
+def shorten(text: str, limit: int = UNDERSTOOD_MAX) -> str:
+    """At most `limit` characters, cut at a space when there is one, with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
 def format_date(iso: str | None) -> str | None:
     if not iso or not re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", iso):
         return iso  # not an ISO date (sidecars are checked, but an answer must never fail on it)
@@ -28,7 +44,7 @@ def source_line(s: Source) -> str:
 def render_plain(answer: Answer) -> str:
     parts: list[str] = []
     if answer.understood:
-        parts.append(f"(Tôi hiểu câu hỏi là: «{answer.understood}»)")
+        parts.append(f"(Tôi hiểu câu hỏi là: «{shorten(answer.understood)}»)")
     if answer.notice:
         parts.append(answer.notice)
     for i, q in enumerate(answer.quotes):
@@ -62,7 +78,8 @@ def render_html(answer: Answer) -> str:
     """Telegram HTML: every piece of text escaped, figures in bold, sources in italics."""
     parts: list[str] = []
     if answer.understood:
-        parts.append(f"<i>Tôi hiểu câu hỏi là: «{html.escape(answer.understood, quote=False)}»</i>")
+        understood = html.escape(shorten(answer.understood), quote=False)
+        parts.append(f"<i>Tôi hiểu câu hỏi là: «{understood}»</i>")
     if answer.notice:
         parts.append(html.escape(answer.notice, quote=False))
     for i, q in enumerate(answer.quotes):

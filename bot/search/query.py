@@ -213,9 +213,9 @@ def parse(
     if len(towns) >= 2:
         for i, (pos, town) in enumerate(towns):
             end = towns[i + 1][0] if i + 1 < len(towns) else len(understood)
-            ys = [y for p, y in year_pos if pos <= p < end]
+            ys = list(dict.fromkeys(y for p, y in year_pos if pos <= p < end))
             sides.append(Side(town, ys))
-        leading = [y for p, y in year_pos if p < towns[0][0]]
+        leading = list(dict.fromkeys(y for p, y in year_pos if p < towns[0][0]))
         for s in sides:
             if not s.years:
                 s.years = leading or years

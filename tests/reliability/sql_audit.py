@@ -18,8 +18,6 @@ EXECUTE = {"execute", "executemany", "executescript"}
 ALLOWED: dict[tuple[str, str], str] = {
     # The statements of a migration come from the constant scripts in bot/storage/migrations.py.
     ("bot/storage/db.py", "migrate"): "migration statements are constants",
-    # The snapshot's column names are the constant keys of the two dicts its one caller passes.
-    ("bot/indexer.py", "_write_blobs"): "column names from constant dict keys",
 }
 
 

@@ -58,6 +58,7 @@ long_text = st.builds(
 )
 hostile = st.one_of(any_text, mixed_text, long_text, st.sampled_from(["", " ", "\n", "?", "0"]))
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _LEFT_OUT = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]"
 )
@@ -143,6 +144,10 @@ def test_every_answer_is_valid_telegram_html(seed_snapshot: Snapshot, text: str,
     assert_valid_replies(html_text)
     plain = render_plain(answer)
     assert plain.strip()
+    # Control characters typed into a question never come back in a reply (a terminal would
+    # obey "\x1b[31m"; Telegram refuses some of them).
+    assert not _CONTROL.search(html_text), repr(html_text[:500])
+    assert not _CONTROL.search(plain), repr(plain[:500])
     line = answer_json(text, answer)
     assert len(line.splitlines()) == 1
     assert json.loads(line)["question"] == text
