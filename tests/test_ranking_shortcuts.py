@@ -40,6 +40,9 @@ PIECES = st.sampled_from(
         "Thị ủy",
         "Tỉnh uỷ",
         "HĐND",
+        "HỘİ ĐỒNG",
+        "GİÁM ĐỐC",
+        "ı",
         " ",
         "và",
         ".",
@@ -77,6 +80,9 @@ def test_has_number_matches_its_definition(text):
 @example("CHỦ TỊCH UBND THỊ XÃ")
 @example("Hội đồng nhân dân tỉnh")
 @example("Mặt trận Tổ quốc thành phố")
+@example("HỘİ ĐỒNG NHÂN DÂN TỈNH")  # re.IGNORECASE takes "İ" for "i"; lower() makes it "i̇"
+@example("GİÁM ĐỐC Sở")
+@example("Gıám đốc Sở")
 def test_offices_and_levels_match_their_definition(text):
     assert query.roles_in(text) == _roles_by_definition(text)
     assert query.levels_in(text) == _levels_by_definition(text)

@@ -48,22 +48,36 @@ _ROLE = re.compile(
 # question; most name no office or body, and a substring test is far cheaper than the scan.
 _ROLE_HINTS = ("bí thư", "chủ tịch", "giám đốc", "trưởng ban", "trưởng đoàn", "chánh văn phòng")
 _LEVEL_HINTS = ("ủy", "uỷ", "ubnd", "hđnd", "hội đồng", "mặt trận")
+# The same patterns, case-sensitive, for lower-cased text: twice as fast as re.IGNORECASE.
+_ROLE_LOW = re.compile(_ROLE.pattern)
+_LEVEL_LOW = {name: re.compile(rx.pattern) for name, rx in _LEVEL.items()}
+# Letters that re.IGNORECASE takes for "i", "k", "s" or "å" but str.lower() does not turn into
+# them (or, for "İ", into two characters): with one of these, only the slow patterns are exact.
+_FOLDS_APART = re.compile("[İıſ\u212a\u212b]")
+
+
+def _lowered(text: str) -> str | None:
+    return None if _FOLDS_APART.search(text) else text.lower()
 
 
 def roles_in(text: str) -> set[tuple[str, bool]]:
     """The offices a text names: ("bí thư", False) for "Bí thư", ("bí thư", True) for "Phó Bí thư"."""
-    low = text.lower()
+    low = _lowered(text)
+    if low is None:
+        return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in _ROLE.finditer(text)}
     if not any(h in low for h in _ROLE_HINTS):
         return set()
-    return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in _ROLE.finditer(text)}
+    return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in _ROLE_LOW.finditer(low)}
 
 
 def levels_in(text: str) -> set[str]:
     """Which levels of government a text names by their bodies ("UBND tỉnh", "Thị ủy")."""
-    low = text.lower()
+    low = _lowered(text)
+    if low is None:
+        return {name for name, rx in _LEVEL.items() if rx.search(text)}
     if not any(h in low for h in _LEVEL_HINTS):
         return set()
-    return {name for name, rx in _LEVEL.items() if rx.search(text)}
+    return {name for name, rx in _LEVEL_LOW.items() if rx.search(low)}
 
 
 # Measure units a quantity question may ask for: the answer must carry the same unit.
