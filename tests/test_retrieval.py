@@ -508,3 +508,10 @@ def test_a_long_question_is_not_echoed_in_full(ask):
         assert len(echo) < 360 and "…" in echo
     short = ask("thu nhap binh quan kinh mon 2023")
     assert f"«{short.understood}»" in render_plain(short)
+
+
+@pytest.mark.parametrize("question", ["bench 1", "xyz 2023", "abc 1 2", "qwerty 11,8%"])
+def test_a_number_alone_does_not_answer_a_question_of_unknown_words(ask, question):
+    """Found by the hostile questions: "bench 1" quoted a sentence with a 1 in it. A number the
+    corpus has weighed more than a word it lacks, so coverage passed on the number alone."""
+    assert ask(question).refused

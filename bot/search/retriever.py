@@ -71,6 +71,7 @@ class _Concept:
     term: int  # -1: the corpus never uses it
     head: float
     parts: tuple[tuple[int, float], ...]  # a compound's syllables
+    numeric: bool = False  # a number or a figure ("2023", "11,8%"), not a word
 
     @property
     def weight(self) -> float:
@@ -192,7 +193,7 @@ class Retriever:
                 parts = tuple(term(syl) for syl in tok.split("_") if syl in tid)
                 concepts.append(_Concept(*term(tok), parts))
             elif tok not in grouped:
-                concepts.append(_Concept(*term(tok), ()))
+                concepts.append(_Concept(*term(tok), (), not any(ch.isalpha() for ch in tok)))
         return concepts
 
     def _search_side(self, q, side, scores, postings, concepts, total_weight, year_terms) -> SideResult:
@@ -223,6 +224,10 @@ class Retriever:
             return contained[t] | dated if t in year_terms else contained[t]
 
         matched = sum((c.credit(hit) for c in concepts), np.zeros(top.size))
+        # Words asked about, none found: a number in common ("bench 1") is no answer.
+        asks_words = any(not c.numeric and c.weight > 0 for c in concepts)
+        words_matched = sum((c.credit(hit) for c in concepts if not c.numeric), np.zeros(top.size))
+        no_word = dict(zip(top.tolist(), (words_matched <= 0).tolist(), strict=True))
         coverages = matched / total_weight if total_weight > 0 else np.zeros(top.size)
         texts = self.passage_text([int(d) for d in top])
         hits: list[Hit] = []
@@ -255,7 +260,7 @@ class Retriever:
         best = hits[0]
         refusal = None
         full_best = " ".join(x for x in (best.text.before, best.text.text, best.text.after) if x)
-        if best.coverage < MIN_COVERAGE:
+        if best.coverage < MIN_COVERAGE or (asks_words and no_word[best.doc]):
             refusal = "coverage"
         elif q.unit and not unit_present(q.unit, full_best):
             refusal = "unit"
