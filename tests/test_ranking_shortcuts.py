@@ -138,3 +138,25 @@ def test_outlets_are_looked_up_once_per_publisher(seed_snapshot, monkeypatch):
     again = Retriever(r.index, r.doc_article, articles, r.passage_text, Gazetteer.default())
     assert sorted(calls, key=str) == sorted({a.publisher for a in articles}, key=str)
     assert again._outlet_province.tolist() == r._outlet_province.tolist() * 40
+
+
+def test_a_place_no_article_has_selects_no_article(seed_snapshot):
+    """Places are integer codes, -1 for an article without one: a place asked about that no
+    article has must not select the articles that have none."""
+    from bot.search.query import Side
+    from bot.text.places import Place
+
+    r = seed_snapshot.retriever
+    r2 = Retriever(
+        r.index,
+        r.doc_article,
+        [
+            *r.articles,
+            r.articles[0].__class__("x.txt", "Không rõ nơi", None, None, None, None, None, frozenset()),
+        ],
+        r.passage_text,
+    )
+    elsewhere = Side(Place("Bỉm Sơn", "town", "Thanh Hóa"), [])
+    assert not r2.article_mask(elsewhere, []).any()
+    assert not r2.article_mask(Side(None, []), ["Thanh Hóa"]).any()
+    assert r2.article_mask(Side(None, []), ["Quảng Ninh"]).sum() == 2

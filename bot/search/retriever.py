@@ -137,9 +137,9 @@ class Retriever:
 
     def article_mask(self, side: Side, provinces: list[str]) -> np.ndarray | None:
         if side.place is not None:
-            return self._place == self._place_codes.get(side.place.name, -1)
+            return self._place == self._place_codes.get(side.place.name, _NO_CODE)
         if provinces:
-            return np.isin(self._province, [self._province_codes.get(p, -1) for p in provinces])
+            return np.isin(self._province, [self._province_codes.get(p, _NO_CODE) for p in provinces])
         return None
 
     def outlet_factor(self, side: Side, provinces: list[str]) -> np.ndarray | None:
@@ -293,6 +293,9 @@ def _product(*factors: np.ndarray | None) -> np.ndarray | None:
     for f in present:
         out *= f
     return out
+
+
+_NO_CODE = -2  # a name asked about that no article has (-1 is an article without one)
 
 
 def _codes(names: Iterable[str | None]) -> dict[str, int]:
