@@ -197,7 +197,6 @@ async def phase_reload(args: dict) -> dict:
 async def phase_serve(args: dict) -> dict:
     """Answering from a built database: load time, latencies, and each question's top-10."""
     from bot.engine import Engine
-    from bot.search.query import parse
     from bot.text.normalize import clean_unicode
 
     s = settings_for(Path(args["root"]), Path(args["db"]), [Path(c) for c in args["corpus"]])
@@ -213,13 +212,7 @@ async def phase_serve(args: dict) -> dict:
         parsed = []
         for question in args["questions"]:
             text = " ".join(clean_unicode(question).split())
-            q = parse(
-                text,
-                model=snap.model,
-                gazetteer=snap.gazetteer,
-                corpus_towns=snap.towns,
-                corpus_provinces=snap.provinces,
-            )
+            q = snap.parse(text)
             parsed.append(q)
             engine.answer(question)  # warm
         bm25, retrieve, whole = [], [], []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.answer.compose import compose, refusal_text
 from bot.models import Answer
-from bot.search.query import parse
 from bot.search.snapshot import Snapshot
 from bot.text.normalize import clean_unicode
 
@@ -16,9 +15,7 @@ def answer_question(
 ) -> Answer:
     text = " ".join(clean_unicode(question).split())
     if not any(c.isalnum() for c in text):
-        q = parse(
-            "", model=None, gazetteer=snap.gazetteer, corpus_towns=snap.towns, corpus_provinces=snap.provinces
-        )
+        q = snap.parse("", restore=False)
         return Answer(question, True, (), None, refusal_text(q, snap.coverage, "empty"))
     if len(text) > max_chars:
         return Answer(
@@ -28,13 +25,7 @@ def answer_question(
             None,
             f"Câu hỏi dài quá ({len(text)} ký tự). Bạn hãy hỏi ngắn gọn, dưới {max_chars} ký tự nhé.",
         )
-    q = parse(
-        text,
-        model=snap.model,
-        gazetteer=snap.gazetteer,
-        corpus_towns=snap.towns,
-        corpus_provinces=snap.provinces,
-    )
+    q = snap.parse(text)
     q.original = question
     results = snap.retriever.search(q)
     return compose(q, results, snap.articles, snap.coverage, offset=offset)

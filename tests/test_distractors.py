@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from bot.qa import answer_question
-from bot.search.query import parse
 from bot.search.snapshot import AnalyzedArticle, Snapshot, analyze_text, snapshot_in_memory
 
 SEED_FILES = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
@@ -109,13 +108,7 @@ def test_coverage_of_an_unknown_word_does_not_depend_on_corpus_size(seed_snapsho
     question = "Móng Cái còn chỉ tiêu nào về nước giếng khoan chưa đạt?"
 
     def best_coverage(snap: Snapshot) -> float:
-        q = parse(
-            question,
-            model=snap.model,
-            gazetteer=snap.gazetteer,
-            corpus_towns=snap.towns,
-            corpus_provinces=snap.provinces,
-        )
+        q = snap.parse(question)
         return snap.retriever.search(q)[0].hits[0].coverage
 
     small, big = best_coverage(seed_snapshot), best_coverage(very_crowded)

@@ -12,7 +12,7 @@ import pytest
 
 from bot.answer.render import TELEGRAM_LIMIT, format_date, render_html, render_plain, source_line
 from bot.models import Answer, Quote, Source
-from bot.search.query import levels_in, parse, roles_in, unit_present
+from bot.search.query import levels_in, roles_in, unit_present
 from bot.search.retriever import _speaks_of_another_time
 from bot.text.figures import find_figures
 from bot.text.normalize import fold
@@ -438,13 +438,7 @@ def test_levels_and_offices_named_in_a_text(text, levels, roles):
     ],
 )
 def test_one_town_two_years_compared_gives_one_side_per_year(seed_snapshot, question, years):
-    q = parse(
-        question,
-        model=seed_snapshot.model,
-        gazetteer=seed_snapshot.gazetteer,
-        corpus_towns=seed_snapshot.towns,
-        corpus_provinces=seed_snapshot.provinces,
-    )
+    q = seed_snapshot.parse(question)
     assert [s.years for s in q.sides] == years
     assert all(s.place and s.place.name == "Kinh Môn" for s in q.sides)
 
@@ -452,13 +446,7 @@ def test_one_town_two_years_compared_gives_one_side_per_year(seed_snapshot, ques
 def test_a_year_repeated_after_a_town_is_one_year(seed_snapshot, ask):
     """Found by the hostile questions: the label read "Kinh Môn năm 2020, 2023, 2023"."""
     question = "So sánh Kinh Môn năm 2020, 2023, 2023 với Đông Triều năm 2021 và 2021"
-    q = parse(
-        question,
-        model=seed_snapshot.model,
-        gazetteer=seed_snapshot.gazetteer,
-        corpus_towns=seed_snapshot.towns,
-        corpus_provinces=seed_snapshot.provinces,
-    )
+    q = seed_snapshot.parse(question)
     assert [s.years for s in q.sides] == [[2020, 2023], [2021]]
     labels = [quote.label for quote in ask(question).quotes if quote.label]
     assert labels and all(len(re.findall("2023", label)) <= 1 for label in labels)

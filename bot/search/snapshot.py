@@ -14,6 +14,7 @@ from bot.corpus.loader import ParsedArticle, parse_article
 from bot.corpus.passages import LEANS_BACK
 from bot.models import Coverage
 from bot.search.bm25 import BM25Index
+from bot.search.query import ParsedQuestion, parse
 from bot.search.retriever import ArticleRec, PassageText, Retriever
 from bot.text.analyze import analyze
 from bot.text.figures import years_in
@@ -87,6 +88,17 @@ class Snapshot:
     @property
     def articles(self) -> list[ArticleRec]:
         return self.retriever.articles
+
+    def parse(self, question: str, *, restore: bool = True) -> ParsedQuestion:
+        """The question read against this corpus: its towns and provinces, diacritics restored
+        with this corpus's model (unless restore is False)."""
+        return parse(
+            question,
+            model=self.model if restore else None,
+            gazetteer=self.gazetteer,
+            corpus_towns=self.towns,
+            corpus_provinces=self.provinces,
+        )
 
 
 def build_places(

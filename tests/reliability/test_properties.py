@@ -19,7 +19,6 @@ from bot.answer.render import render_html, render_plain
 from bot.cli import answer_json
 from bot.models import Answer, Quote, Source
 from bot.qa import answer_question
-from bot.search.query import parse
 from bot.search.snapshot import Snapshot
 from bot.text.analyze import analyze, prepare, segment
 from bot.text.normalize import canonical, clean_unicode, expand_abbreviations, fix_tone_placement, fold
@@ -108,13 +107,7 @@ def test_analysis_gives_clean_tokens(text: str):
 @configured("pyvi")
 @given(hostile)
 def test_question_parsing_never_fails(seed_snapshot: Snapshot, text: str):
-    q = parse(
-        text,
-        model=seed_snapshot.model,
-        gazetteer=seed_snapshot.gazetteer,
-        corpus_towns=seed_snapshot.towns,
-        corpus_provinces=seed_snapshot.provinces,
-    )
+    q = seed_snapshot.parse(text)
     assert isinstance(q.understood, str)
     assert q.sides and all(isinstance(t, str) and t for t in q.tokens)
     assert all(1900 <= y <= 2100 for y in q.years)
