@@ -64,20 +64,24 @@ def roles_in(text: str) -> set[tuple[str, bool]]:
     """The offices a text names: ("bí thư", False) for "Bí thư", ("bí thư", True) for "Phó Bí thư"."""
     low = _lowered(text)
     if low is None:
-        return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in _ROLE.finditer(text)}
-    if not any(h in low for h in _ROLE_HINTS):
+        rx, subject = _ROLE, text
+    elif any(h in low for h in _ROLE_HINTS):
+        rx, subject = _ROLE_LOW, low
+    else:
         return set()
-    return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in _ROLE_LOW.finditer(low)}
+    return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in rx.finditer(subject)}
 
 
 def levels_in(text: str) -> set[str]:
     """Which levels of government a text names by their bodies ("UBND tỉnh", "Thị ủy")."""
     low = _lowered(text)
     if low is None:
-        return {name for name, rx in _LEVEL.items() if rx.search(text)}
-    if not any(h in low for h in _LEVEL_HINTS):
+        patterns, subject = _LEVEL, text
+    elif any(h in low for h in _LEVEL_HINTS):
+        patterns, subject = _LEVEL_LOW, low
+    else:
         return set()
-    return {name for name, rx in _LEVEL_LOW.items() if rx.search(low)}
+    return {name for name, rx in patterns.items() if rx.search(subject)}
 
 
 # Measure units a quantity question may ask for: the answer must carry the same unit.

@@ -223,10 +223,11 @@ class Retriever:
                 return absent
             return contained[t] | dated if t in year_terms else contained[t]
 
-        matched = sum((c.credit(hit) for c in concepts), np.zeros(top.size))
+        credits = [(c, c.credit(hit)) for c in concepts]
+        matched = sum((m for _, m in credits), np.zeros(top.size))
         # Words asked about, none found: a number in common ("bench 1") is no answer.
         asks_words = any(not c.numeric and c.weight > 0 for c in concepts)
-        words_matched = sum((c.credit(hit) for c in concepts if not c.numeric), np.zeros(top.size))
+        words_matched = sum((m for c, m in credits if not c.numeric), np.zeros(top.size))
         no_word = dict(zip(top.tolist(), (words_matched <= 0).tolist(), strict=True))
         coverages = matched / total_weight if total_weight > 0 else np.zeros(top.size)
         texts = self.passage_text([int(d) for d in top])
