@@ -241,8 +241,7 @@ class Engine:
         rel = self.settings.relpath(target)
         for a in self.snapshot.articles:
             if a.path == rel:
-                source = Source(a.path, a.title, a.publisher, a.date, a.place, a.province, a.url)
-                return ArticleInfo(source, len(parsed.passages))
+                return ArticleInfo(a, len(parsed.passages))
         raise UploadRejected("indexed file missing", user_message="Tệp đã lưu nhưng không lập chỉ mục được.")
 
     # ------------------------------------------------------------------ log and views
@@ -270,7 +269,7 @@ class Engine:
 
     def articles(self) -> list[Source]:
         arts = sorted(self.snapshot.articles, key=lambda a: (a.date or "", a.path), reverse=True)
-        return [Source(a.path, a.title, a.publisher, a.date, a.place, a.province, a.url) for a in arts]
+        return list(arts)
 
 
 def safe_filename(filename: str) -> str:

@@ -37,9 +37,8 @@ import numpy as np
 from bot.config import Settings
 from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, read_article, scan
 from bot.errors import CorpusError, StorageError
-from bot.models import FileProblem, ReloadReport
+from bot.models import ArticleRec, FileProblem, PassageText, ReloadReport
 from bot.search.bm25 import SEGMENT_BITS, BM25Index, compact_from_chunks, n_segments
-from bot.search.retriever import ArticleRec, PassageText
 from bot.search.snapshot import AnalyzedArticle, Snapshot, analyze_text, assemble
 from bot.storage.db import Database, now_iso
 from bot.text.analyze import _tokenizer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -17,6 +18,11 @@ class Source:
     province: str | None
     url: str | None = None
 
+    def line(self) -> str:
+        """The plain-text source line: "Title (Publisher, dd/mm/yyyy)"."""
+        bits = [b for b in (self.publisher, format_date(self.date)) if b]
+        return f"{self.title} ({', '.join(bits)})" if bits else self.title
+
     def as_json(self) -> dict[str, str | None]:
         return {
             "path": self.path,
@@ -27,6 +33,39 @@ class Source:
             "province": self.province,
             "url": self.url,
         }
+
+
+def format_date(iso: str | None) -> str | None:
+    """An ISO date as dd/mm/yyyy; anything else as it is."""
+    if not iso or not re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", iso):
+        return iso  # not an ISO date (sidecars are checked, but an answer must never fail on it)
+    y, m, d = iso[:10].split("-")
+    return f"{d}/{m}/{y}"
+
+
+@dataclass(frozen=True)
+class ArticleRec(Source):
+    """An indexed article: what a citation shows, and the years its text mentions."""
+
+    years: frozenset[int] = frozenset()
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+
+@dataclass(frozen=True)
+class PassageText:
+    """A passage, the sentence it leans on ("Trong đó: ...") and the one it announces."""
+
+    text: str
+    before: str | None
+    after: str | None
+
+    @property
+    def full(self) -> str:
+        """What is quoted: the passage with its context."""
+        return " ".join(x for x in (self.before, self.text, self.after) if x)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.models import Answer, Coverage, Quote, Source
+from bot.models import Answer, ArticleRec, Coverage, Quote
 from bot.search.query import ParsedQuestion
-from bot.search.retriever import MIN_COVERAGE, ArticleRec, Hit, SideResult
+from bot.search.retriever import MIN_COVERAGE, Hit, SideResult
 from bot.text.figures import find_figures
 
 MAX_QUOTE_CHARS = 900  # one quote, context included
@@ -14,16 +14,12 @@ TARGET_CHARS = 1000  # the whole answer, so it fits a phone screen
 PAGE = 3  # passages per "Xem thêm" page
 
 
-def source_of(a: ArticleRec) -> Source:
-    return Source(a.path, a.title, a.publisher, a.date, a.place, a.province, a.url)
-
-
 def quote_of(hit: Hit, article: ArticleRec, label: str | None = None) -> Quote:
-    text = " ".join(x for x in (hit.text.before, hit.text.text, hit.text.after) if x)
+    text = hit.text.full
     if len(text) > MAX_QUOTE_CHARS:
         text = hit.text.text if len(hit.text.text) <= MAX_QUOTE_CHARS else _trim(hit.text.text)
     spans = tuple((f.start, f.end) for f in find_figures(text))
-    return Quote(text, spans, source_of(article), round(hit.score, 4), hit.doc, label)
+    return Quote(text, spans, article, round(hit.score, 4), hit.doc, label)
 
 
 def _trim(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from bot.models import Answer, Quote, Source
+from bot.models import Answer, Quote, Source, format_date
 
 TELEGRAM_LIMIT = 4096
 # A link Telegram accepts: http(s), a host, no space, control character, quote or angle bracket
@@ -29,16 +29,8 @@ def shorten(text: str, limit: int = UNDERSTOOD_MAX) -> str:
     return cut.rstrip() + "…"
 
 
-def format_date(iso: str | None) -> str | None:
-    if not iso or not re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", iso):
-        return iso  # not an ISO date (sidecars are checked, but an answer must never fail on it)
-    y, m, d = iso[:10].split("-")
-    return f"{d}/{m}/{y}"
-
-
 def source_line(s: Source) -> str:
-    bits = [b for b in (s.publisher, format_date(s.date)) if b]
-    return f"{s.title} ({', '.join(bits)})" if bits else s.title
+    return s.line()
 
 
 def render_plain(answer: Answer) -> str:

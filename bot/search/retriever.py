@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.models import ArticleRec, PassageText
 from bot.search.bm25 import BM25Index
 from bot.search.query import ParsedQuestion, Side, levels_in, roles_in, unit_present
 from bot.text.figures import find_figures
@@ -29,29 +30,6 @@ OTHER_LEVEL = 0.5
 # A question about a province, answered from an article by another province's outlet: its
 # "tỉnh" ("Chủ tịch UBND tỉnh", "Tỉnh ủy") may well be the outlet's own province.
 OUTLET_ELSEWHERE = 0.85
-
-
-@dataclass(frozen=True)
-class ArticleRec:
-    path: str
-    title: str
-    publisher: str | None
-    date: str | None
-    place: str | None
-    province: str | None
-    url: str | None
-    years: frozenset[int]  # years the article mentions
-
-    @property
-    def year(self) -> int | None:
-        return int(self.date[:4]) if self.date else None
-
-
-@dataclass(frozen=True)
-class PassageText:
-    text: str
-    before: str | None  # the sentence it leans on ("Trong đó: ..."), quoted with it
-    after: str | None  # the sentence it announces ("... có 3 vấn đề." -> "Đó là ...")
 
 
 @dataclass(frozen=True)
@@ -236,7 +214,7 @@ class Retriever:
             top.tolist(), top_articles.tolist(), top_adjusted.tolist(), coverages.tolist(), strict=True
         ):
             text = texts[d]
-            full = " ".join(x for x in (text.before, text.text, text.after) if x)
+            full = text.full
             factor = 0.4 + coverage
             if q.wants_quantity or q.unit:
                 if not _has_number(full) or (q.unit and not unit_present(q.unit, full)):
@@ -260,7 +238,7 @@ class Retriever:
         hits.sort(key=lambda h: (-h.score, h.doc))
         best = hits[0]
         refusal = None
-        full_best = " ".join(x for x in (best.text.before, best.text.text, best.text.after) if x)
+        full_best = best.text.full
         if best.coverage < MIN_COVERAGE or (asks_words and no_word[best.doc]):
             refusal = "coverage"
         elif q.unit and not unit_present(q.unit, full_best):

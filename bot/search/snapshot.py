@@ -12,10 +12,10 @@ import numpy as np
 
 from bot.corpus.loader import ParsedArticle, parse_article
 from bot.corpus.passages import LEANS_BACK
-from bot.models import Coverage
+from bot.models import ArticleRec, Coverage, PassageText
 from bot.search.bm25 import BM25Index
 from bot.search.query import ParsedQuestion, parse
-from bot.search.retriever import ArticleRec, PassageText, Retriever
+from bot.search.retriever import Retriever
 from bot.text.analyze import analyze
 from bot.text.figures import years_in
 from bot.text.places import Gazetteer, Place
@@ -53,7 +53,7 @@ def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
         # What follows and leans on it ("Từ đó, ...", "Đó là ...") completes the quote.
         after = nxt.text if nxt is not None and _CONTINUES.match(nxt.text) else None
         units.append(PassageText(p.text, before, after))
-    tokens = [analyze(" ".join(x for x in (u.before, u.text, u.after) if x)) for u in units]
+    tokens = [analyze(u.full) for u in units]
     body = [p.text for p in ps]
     uni, bi = count_ngrams(body)
     meta = {
