@@ -48,10 +48,15 @@ class ArticleRec(Source):
     """An indexed article: what a citation shows, and the years its text mentions."""
 
     years: frozenset[int] = frozenset()
+    level: int | None = None  # of its place: 1 province, 2 district level, 3 commune level
+    province_2025: str | None = None  # where its place lies since July 2025
+    written: int | None = None  # the year it was written in, estimated from its text when undated
+    mentioned: tuple[str, ...] = ()  # other units it names prominently, "name|province|kind"
 
     @property
     def year(self) -> int | None:
-        return int(self.date[:4]) if self.date else None
+        """The year it was written in: its date's, else the estimate (never shown as a date)."""
+        return int(self.date[:4]) if self.date else self.written
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ EXPECTED = {
     ),
     "004_b115fdf71c4cebb7.txt": (
         "Giải quyết dứt điểm tồn đọng, đưa TX Kỳ Anh trở thành khu kinh tế động lực phía Nam của tỉnh",
-        "Baohatinh.vn",
+        "Báo Hà Tĩnh",
         "2019-10-31",  # "Sáng 31/10" + "10 tháng đầu năm 2019"
         "Kỳ Anh",
         "Hà Tĩnh",

@@ -11,9 +11,11 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.corpus.outlets import Outlets
 from bot.search import query
 from bot.search.bm25 import BM25Index
 from bot.search.retriever import Retriever, _has_number, _members
+from bot.text import vocabulary
 from bot.text.figures import find_figures
 from bot.text.places import Gazetteer
 
@@ -56,11 +58,11 @@ def _has_number_by_definition(text: str) -> bool:
 
 
 def _roles_by_definition(text: str) -> set[tuple[str, bool]]:
-    return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in query._ROLE.finditer(text)}
+    return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in vocabulary.ROLE.finditer(text)}
 
 
 def _levels_by_definition(text: str) -> set[str]:
-    return {name for name, rx in query._LEVEL.items() if rx.search(text)}
+    return {name for name, rx in vocabulary.LEVEL.items() if rx.search(text)}
 
 
 @settings(max_examples=400, deadline=None)
@@ -126,13 +128,13 @@ def test_outlets_are_looked_up_once_per_publisher(seed_snapshot, monkeypatch):
     """A retriever over 20,000 articles from a few outlets must not look the outlet up 20,000
     times (0.4 s of every start, found with py-spy)."""
     calls: list[str | None] = []
-    lookup = Gazetteer.outlet_province
+    lookup = Outlets.province_of
 
     def counting(self, publisher):
         calls.append(publisher)
         return lookup(self, publisher)
 
-    monkeypatch.setattr(Gazetteer, "outlet_province", counting)
+    monkeypatch.setattr(Outlets, "province_of", counting)
     r = seed_snapshot.retriever
     articles = r.articles * 40
     again = Retriever(r.index, r.doc_article, articles, r.passage_text, Gazetteer.default())

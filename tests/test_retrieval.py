@@ -12,8 +12,8 @@ import pytest
 
 from bot.answer.render import TELEGRAM_LIMIT, format_date, render_html, render_plain, source_line
 from bot.models import Answer, Quote, Source
-from bot.search.query import levels_in, roles_in, unit_present
-from bot.search.retriever import _speaks_of_another_time
+from bot.search.kinds import unit_present
+from bot.search.query import levels_in, roles_in
 from bot.text.figures import find_figures
 from bot.text.normalize import fold
 
@@ -469,21 +469,6 @@ def test_a_figure_for_another_year_is_not_given_as_the_answer(ask):
 def test_another_years_passage_is_flagged_for_a_non_figure_question(ask):
     a = ask("Thu nhập bình quân đầu người Kinh Môn năm 2021?")
     assert a.notice and "năm 2021" in a.notice
-
-
-@pytest.mark.parametrize(
-    ("year", "article_year", "text", "other"),
-    [
-        (2021, 2022, "Trong năm qua, thị xã có thêm 2 xã đạt chuẩn.", False),  # a review, next year
-        (2021, 2023, "Thu nhập năm 2021 đạt 80 triệu đồng.", False),
-        (2021, 2023, "Thu nhập năm 2023 đạt 92,5 triệu đồng.", True),
-        (2022, 2024, "Du lịch tăng mạnh, đón 2 triệu lượt khách.", True),
-        (2020, 2020, "Phấn đấu đạt đô thị loại III trước năm 2025.", True),
-        (2021, 2022, "Giai đoạn 2021-2025 tăng 10%.", False),
-    ],
-)
-def test_speaks_of_another_time(year, article_year, text, other):
-    assert _speaks_of_another_time(year, article_year, text) is other
 
 
 def test_a_long_question_is_not_echoed_in_full(ask):

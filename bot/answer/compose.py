@@ -8,6 +8,7 @@ from bot.models import Answer, ArticleRec, Coverage, Quote
 from bot.search.query import ParsedQuestion
 from bot.search.retriever import MIN_COVERAGE, Hit, SideResult
 from bot.text.figures import find_figures
+from bot.text.places import CITY_PROVINCES
 
 MAX_QUOTE_CHARS = 900  # one quote, context included
 TARGET_CHARS = 1000  # the whole answer, so it fits a phone screen
@@ -82,23 +83,58 @@ def compose(
         notice = (notice + " " if notice else "") + "Kho chưa có bài về " + ", ".join(q.unknown_places) + "."
     answered = [r for r in results if not r.refusal and r.hits]
     for res in answered:
+        where = f" của {res.side.place.name}" if res.side.place else ""
         if res.years_missing:
             years = ", ".join(str(y) for y in res.years_missing)
-            where = f" của {res.side.place.name}" if res.side.place else ""
-            if q.wants_quantity or q.unit:
-                other = (
-                    f"Tôi không tìm thấy số liệu năm {years}{where} trong kho bài viết, "
-                    "nên không đưa ra con số cho năm đó. Thông tin gần nhất tôi có:"
-                )
-            else:
-                other = f"Lưu ý: tôi không tìm thấy thông tin năm {years}{where}; đoạn trích dưới đây nói về thời điểm khác."
-            notice = (notice + " " if notice else "") + other
-    # A figure for another year does not answer "how much in 2021": say so, show the nearest.
-    refused = bool(answered) and (q.wants_quantity or bool(q.unit)) and all(r.years_missing for r in answered)
+            notice = _join(notice, NOTICE["year_missing"].format(years=years, where=where))
+        if "target_only" in res.caveats:
+            notice = _join(notice, NOTICE["target_only"].format(where=where))
+        if res.whose:
+            notice = _join(notice, NOTICE["whose"].format(whose=res.whose))
+    renamed = _renamed(q, [articles[r.hits[0].article] for r in answered])
+    if renamed:
+        notice = _join(notice, NOTICE["renamed"].format(places=renamed))
+    # A figure for another year, or a plan for a result, does not answer: say so, show the
+    # nearest, and count the reply as a refusal.
+    refused = bool(answered) and all(r.years_missing or "target_only" in r.caveats for r in answered)
     # "Xem thêm" pages through _more_hits from offset 1: offer it only if that holds a passage not shown.
     shown = {quote.passage_id for quote in quotes}
     has_more = any(h.doc not in shown for h in _more_hits(results)[1:])
     return Answer(q.original, refused, tuple(quotes), understood, notice, has_more)
+
+
+NOTICE = {
+    "year_missing": "Tôi không tìm thấy thông tin năm {years}{where} trong kho bài viết, nên không trả lời "
+    "cho năm đó. Thông tin gần nhất tôi có (không phải năm {years}):",
+    "target_only": "Tôi chưa tìm thấy số liệu đã đạt{where}; bài viết chỉ nêu kế hoạch, mục tiêu dưới đây "
+    "(chưa phải kết quả):",
+    "whose": "Lưu ý: số liệu dưới đây là của {whose}, không phải của cả tỉnh.",
+    "renamed": "Theo địa giới từ tháng 7/2025: {places}.",
+}
+
+
+def _renamed(q: ParsedQuestion, quoted: Sequence[ArticleRec]) -> str | None:
+    """Where the question's names and the article's differ since July 2025, say so once:
+    "Tiền Hải (nay thuộc tỉnh Hưng Yên)"."""
+    if not q.named_provinces:
+        return None
+    said: dict[str, str] = {}
+    for a in quoted:
+        now, then = a.province_2025, a.province
+        if not now or not then or now == then:
+            continue
+        if now in q.named_provinces and then not in q.named_provinces:
+            name = a.place if a.place and a.place != then else then
+            said.setdefault(name, f"{name} (nay thuộc {_province_word(now)} {now})")
+    return ", ".join(said.values()) or None
+
+
+def _join(notice: str | None, more: str) -> str:
+    return f"{notice} {more}" if notice else more
+
+
+def _province_word(name: str) -> str:
+    return "thành phố" if name in CITY_PROVINCES else "tỉnh"
 
 
 def _supporting(

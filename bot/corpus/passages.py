@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.text.vocabulary import DOTTED_ABBREVIATIONS
+
 MAX_PASSAGE = 420  # longer sentences are cut at semicolons: a quote must fit a phone screen
 MIN_PIECE = 60
 
@@ -30,10 +32,14 @@ class Passage:
 
 
 def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph; "TP. Hồ Chí Minh" or an initial does not end one."""
     out: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(paragraph):
         nxt = paragraph[m.end() : m.end() + 1]
+        word = re.search(r"(\S+)\.[\"”’»)]*\s*$", paragraph[start : m.end()])
+        if word and (word.group(1) in DOTTED_ABBREVIATIONS or re.fullmatch(r"[A-ZĐ]", word.group(1))):
+            continue
         if nxt and (nxt.isupper() or nxt.isdigit() or nxt in '"“‘(«'):
             piece = paragraph[start : m.end()].strip()
             if piece:

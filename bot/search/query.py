@@ -1,72 +1,45 @@
-"""Reading a question: what it asks for, about which place and which time."""
+"""Reading a question: what it asks for, about which place and which time.
+
+Its places are read with the gazetteer, old names and new alike; a place named inside another
+name ("cao tốc Lào Cai - Móng Cái", "Cảng Vạn Ninh") is a word to look for, not a place to keep
+to. Its kinds (quantity, when, list...) come from the registry in kinds.py, its words from one
+analysis shared with the corpus (thesaurus concepts included).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from bot.text.analyze import analyze
+from bot.search import kinds as k
+from bot.text import vocabulary as v
+from bot.text.analyze import analyze_detail
 from bot.text.figures import years_in
 from bot.text.normalize import clean_unicode, expand_abbreviations
-from bot.text.places import Gazetteer, Place, marked_towns
+from bot.text.periods import own_years
+from bot.text.places import Gazetteer, Place, PlaceMention, marked_towns
 from bot.text.restore import DiacriticModel
-
-# What kind of answer is wanted decides what a passage must contain to answer at all.
-_QUANTITY = re.compile(
-    r"\b(?:bao nhiêu|mấy|bao nhiêu phần trăm|tỷ lệ|tỉ lệ|tăng bao nhiêu|số lượng|tổng số)\b"
-)
-_WHEN_YEAR = re.compile(
-    r"\b(?:năm nào|năm bao nhiêu|khi nào|bao giờ|thời hạn|lúc nào|đến năm nào|trước năm nào)\b"
-)
-_WHEN_DAY = re.compile(r"\b(?:ngày nào|ngày bao nhiêu|hôm nào|những ngày nào)\b")
-_ORDINAL = re.compile(r"\b(?:lần thứ mấy|thứ mấy|khóa mấy|khoá mấy|khóa nào|nhiệm kỳ nào)\b")
-_COMPARE = re.compile(
-    r"\b(?:so sánh|so với|hay là|hay|bên nào|nơi nào|khác nhau|chênh lệch|nhanh hơn|chậm hơn|cao hơn|thấp hơn|nhiều hơn|ít hơn)\b"
-)
-
-_MARKER_BEFORE = re.compile(r"\b(?:thị xã|thành phố|tx|tp|tỉnh|huyện|quận)\.?\s+$", re.IGNORECASE)
-
-# The level of government a question is about: "Chủ tịch UBND TX Kỳ Anh" is not the province's.
-_COUNCIL = r"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|hội đồng nhân dân|hđnd|mặt trận tổ quốc)"
-_LEVEL = {
-    "town": re.compile(
-        rf"{_COUNCIL}\s+(?:thị xã|thành phố|huyện|tx|tp)\b|\b(?:thị|thành|huyện)\s+(?:ủy|uỷ)\b",
-        re.IGNORECASE,
-    ),
-    "province": re.compile(rf"{_COUNCIL}\s+tỉnh\b|\btỉnh\s+(?:ủy|uỷ)\b", re.IGNORECASE),
-}
+from bot.text.thesaurus import Thesaurus
 
 
-# Offices a question may ask the holder of; "Phó Bí thư" (deputy) is another office than "Bí thư".
-_ROLE = re.compile(
-    r"\b(?P<deputy>phó\s+)?(?P<role>bí thư|chủ tịch|giám đốc|trưởng ban|trưởng đoàn|chánh văn phòng)\b",
-    re.IGNORECASE,
-)
+class Coverage(Protocol):
+    """What the corpus has articles about (the retriever's Areas)."""
 
-
-# Words without which the patterns above cannot match. Ranking asks about 40 passages per
-# question; most name no office or body, and a substring test is far cheaper than the scan.
-_ROLE_HINTS = ("bí thư", "chủ tịch", "giám đốc", "trưởng ban", "trưởng đoàn", "chánh văn phòng")
-_LEVEL_HINTS = ("ủy", "uỷ", "ubnd", "hđnd", "hội đồng", "mặt trận")
-# The same patterns, case-sensitive, for lower-cased text: twice as fast as re.IGNORECASE.
-_ROLE_LOW = re.compile(_ROLE.pattern)
-_LEVEL_LOW = {name: re.compile(rx.pattern) for name, rx in _LEVEL.items()}
-# Letters that re.IGNORECASE takes for "i", "k", "s" or "å" but str.lower() does not turn into
-# them (or, for "İ", into two characters): with one of these, only the slow patterns are exact.
-_FOLDS_APART = re.compile("[İıſ\u212a\u212b]")
+    def has_place(self, p: Place) -> bool: ...
 
 
 def _lowered(text: str) -> str | None:
-    return None if _FOLDS_APART.search(text) else text.lower()
+    return None if v.FOLDS_APART.search(text) else text.lower()
 
 
 def roles_in(text: str) -> set[tuple[str, bool]]:
     """The offices a text names: ("bí thư", False) for "Bí thư", ("bí thư", True) for "Phó Bí thư"."""
     low = _lowered(text)
     if low is None:
-        rx, subject = _ROLE, text
-    elif any(h in low for h in _ROLE_HINTS):
-        rx, subject = _ROLE_LOW, low
+        rx, subject = v.ROLE, text
+    elif any(h in low for h in v.ROLE_HINTS):
+        rx, subject = v.ROLE_LOW, low
     else:
         return set()
     return {(m.group("role").casefold(), bool(m.group("deputy"))) for m in rx.finditer(subject)}
@@ -76,31 +49,12 @@ def levels_in(text: str) -> set[str]:
     """Which levels of government a text names by their bodies ("UBND tỉnh", "Thị ủy")."""
     low = _lowered(text)
     if low is None:
-        patterns, subject = _LEVEL, text
-    elif any(h in low for h in _LEVEL_HINTS):
-        patterns, subject = _LEVEL_LOW, low
+        patterns, subject = v.LEVEL, text
+    elif any(h in low for h in v.LEVEL_HINTS):
+        patterns, subject = v.LEVEL_LOW, low
     else:
         return set()
     return {name for name, rx in patterns.items() if rx.search(subject)}
-
-
-# Measure units a quantity question may ask for: the answer must carry the same unit.
-_UNIT_WORDS = {
-    "%": ("%", "phần trăm"),
-    "tỷ": ("tỷ",),
-    "triệu": ("triệu",),
-    "km2": ("km2", "km²", "người/km2"),
-    "km": ("km",),
-    "ha": ("ha", "héc ta", "hecta"),
-    "usd": ("usd",),
-    "lượt": ("lượt",),
-}
-_UNIT_ASKED = re.compile(
-    r"(?:bao nhiêu|mấy)\s*(?P<u>%|phần trăm|tỷ|triệu|km2|km²|km|ha|héc ta|hecta|usd|lượt)(?![^\W\d_])"
-    r"|(?P<u2>người/km2|người/km²)"
-    r"|bao nhiêu\s+(?:\w+\s+){0,2}?(?P<u3>km2|km|ha|usd)(?![^\W\d_])",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -124,25 +78,51 @@ class Side:
 class ParsedQuestion:
     original: str
     understood: str  # abbreviations spelt out and diacritics restored
-    tokens: list[str]  # search tokens, place names removed
+    tokens: list[str]  # search tokens, place names removed, thesaurus concepts added
     sides: list[Side]
     provinces: list[Place]
     unknown_places: list[str]
-    wants_quantity: bool
-    wants_year: bool
-    wants_day: bool
-    wants_ordinal: bool
+    kinds: frozenset[str]
     unit: str | None
-    comparison: bool
     years: list[int]
     level: str | None = None  # "town" or "province" when the question names one body only
     roles: frozenset[tuple[str, bool]] = frozenset()  # offices asked about, deputy or not
     expanded: str = ""  # the question with abbreviations spelt out, nothing else changed
+    covers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept token -> words it says
+    named_provinces: frozenset[str] = frozenset()  # provinces the question names, as it names them
+    asked_type: frozenset[str] = frozenset()  # "xã" of "những xã nào": what the answer names
+    partial: bool = False  # the years asked are parts of years ("9 tháng đầu năm 2023")
+    families: frozenset[str] = frozenset()  # what the figures asked are counted in (money, people...)
+    counted: tuple[str, ...] = ()  # nouns asked to be counted ("mấy phường mấy xã": phường, xã)
+    indicators: frozenset[str] = frozenset()  # the measured indicators asked (thesaurus concepts)
 
     @property
     def reinterpreted(self) -> bool:
         # Worth showing only when diacritics were put back: "UBND" -> "ủy ban nhân dân" is noise.
         return self.understood.casefold() != (self.expanded or self.original).casefold()
+
+    def wants(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    @property
+    def wants_quantity(self) -> bool:
+        return "quantity" in self.kinds
+
+    @property
+    def wants_year(self) -> bool:
+        return "when" in self.kinds
+
+    @property
+    def wants_day(self) -> bool:
+        return "day" in self.kinds
+
+    @property
+    def wants_ordinal(self) -> bool:
+        return "ordinal" in self.kinds
+
+    @property
+    def comparison(self) -> bool:
+        return "compare" in self.kinds or len(self.sides) > 1
 
 
 def _mostly_accented(text: str) -> bool:
@@ -173,60 +153,162 @@ def understand(question: str, model: DiacriticModel | None) -> str:
     return model.restore(text)
 
 
+def _province_context(mentions: list[PlaceMention]) -> set[str]:
+    """Provinces a question names outright, with the old ones a 2025 province covers."""
+    out: set[str] = set()
+    for m in mentions:
+        if m.place.is_province and not m.in_name:
+            out |= {m.place.name, *m.place.legacy_provinces}
+    return out
+
+
+def _choose(cands: list[PlaceMention], context: set[str], corpus: Coverage) -> Place | None:
+    """One unit for a name: in the province the question names, covered by the corpus, at the
+    level its marker says, the higher level first."""
+
+    def score(m: PlaceMention) -> tuple:
+        p = m.place
+        in_context = bool(context) and (
+            p.name in context if p.is_province else bool({p.province, p.province_2025} & context)
+        )
+        return (in_context, corpus.has_place(p), m.fits_marker, -p.level, p.era != "new")
+
+    best = max(cands, key=score)
+    return best.place
+
+
 def parse(
     question: str,
     *,
     model: DiacriticModel | None,
     gazetteer: Gazetteer,
-    corpus_towns: set[str],
-    corpus_provinces: set[str],
+    corpus: Coverage,
 ) -> ParsedQuestion:
     understood = understand(question, model)
     low = understood.casefold()
     mentions = gazetteer.mentions(understood)
+    context = _province_context(mentions)
+    spans: dict[tuple[int, int], list[PlaceMention]] = {}
+    for m in mentions:
+        spans.setdefault((m.start, m.end), []).append(m)
     towns: list[tuple[int, Place]] = []
     provinces: list[Place] = []
     unknown: list[str] = []
     place_spans: list[tuple[int, int]] = []
-    # An ambiguous name ("QN": Quảng Ninh, Quảng Nam, Quảng Ngãi) means the reading we cover.
-    covered_spans = {
-        (m.start, m.end) for m in mentions if m.place.name in corpus_towns or m.place.name in corpus_provinces
-    }
-    for m in mentions:
-        p = m.place
+    for (start, end), cands in sorted(spans.items()):
+        if cands[0].in_name:
+            continue  # "Cảng Vạn Ninh", "cao tốc Lào Cai - Móng Cái": words of another name
+        named = cands[0].marked or cands[0].capitalised
+        place = _choose(
+            cands, context - ({cands[0].place.name} if cands[0].place.is_province else set()), corpus
+        )
+        if place is None:
+            continue
+        covered = corpus.has_place(place)
+        if not covered and not named:
+            continue  # "hòa bình" in lower case, no article about it: an ordinary word
         # "thị xã", "TP", "tỉnh" naming the place go with it: they are not words to look for.
-        marker = _MARKER_BEFORE.search(understood[: m.start])
-        place_spans.append((marker.start() if marker else m.start, m.end))
-        if (
-            (m.start, m.end) in covered_spans
-            and p.name not in corpus_towns
-            and p.name not in corpus_provinces
-        ):
+        marker = v.MARKER_WORDS.search(understood[:start])
+        place_spans.append((marker.start() if marker else start, end))
+        if not covered:
+            if place.name not in unknown and not any(p.name == place.name for p in provinces):
+                unknown.append(place.name)
             continue
-        if p.is_province:
-            if p.name in corpus_provinces:
-                if p not in provinces:
-                    provinces.append(p)
-            elif (m.marked or m.capitalised) and p.name not in unknown:
-                unknown.append(p.name)
-            continue
-        if p.name in corpus_towns:
-            if all(p != t for _, t in towns):
-                towns.append((m.start, p))
-        elif m.marked or m.capitalised:
-            # A town we have no article about ("TX Bỉm Sơn"); a same-name province is a province.
-            if not any(q.is_province and q.name == p.name for q in gazetteer.lookup(p.name)):
-                unknown.append(p.name)
+        if place.is_province:
+            if all(p.name != place.name for p in provinces):
+                provinces.append(place)
+        elif all(p != place for _, p in towns):
+            towns.append((start, place))
+    known_spans = list(spans)
     for name in marked_towns(understood):
-        if not gazetteer.lookup(name) and name not in unknown:
+        start = understood.find(name)
+        overlaps = any(s < start + len(name) and start < e for s, e in known_spans)
+        if not overlaps and not gazetteer.lookup(name) and name not in unknown:
             unknown.append(name)
-            start = understood.find(name)
             place_spans.append((start, start + len(name)))
-    # Years: each goes with the place named just before it.
-    year_pos = [
-        (m.start(), int(m.group(1))) for m in re.finditer(r"(?<![\d/])((?:19|20)\d\d)(?![\d])", understood)
-    ]
+    # A province named only to say where a town is ("Tân Châu (An Giang)") is no filter of its own.
+    town_provinces = {x for _, t in towns for x in (t.province, t.province_2025)}
+    provinces = [p for p in provinces if not towns or p.name not in town_provinces]
     years = sorted(set(years_in(understood)))
+    sides = _sides(understood, low, towns, years)
+    # Place names filter articles; they are not words to look for in a sentence.
+    rest = understood
+    for s, e in reversed(_merged(place_spans)):
+        rest = rest[:s] + " " + rest[e:]
+    # "bên nào nhiều hơn": how to compare, not what to look for.
+    analysis = analyze_detail(v.COMPARE_PHRASES.sub(" ", rest.casefold()))
+    asked_type = frozenset(_asked_type(rest.casefold()))
+    unit = None
+    um = v.UNIT_ASKED.search(low)
+    if um:
+        raw = (um.group("u") or um.group("u2") or um.group("u3") or "").casefold()
+        for key, forms in v.UNIT_WORDS.items():
+            if raw in forms or raw.replace("người/", "") in forms:
+                unit = key
+                break
+    levels = levels_in(understood)
+    kinds = k.detect(understood)
+    units = Thesaurus.default().units
+    indicators = {c for c in analysis.covers if c in units} if kinds & {"quantity", "compare"} else set()
+    families: set[str] = set()
+    if indicators and not v.ASKS_CHANGE.search(low):
+        families = {units[c] for c in indicators}
+        if unit is not None:
+            families = {f for f in families if f != "%"}  # the unit asked says it already
+    if len(sides) > 1:
+        kinds |= {"compare"}
+    return ParsedQuestion(
+        original=question,
+        understood=understood,
+        tokens=list(dict.fromkeys(analysis.tokens)),
+        sides=sides,
+        provinces=provinces,
+        unknown_places=unknown,
+        kinds=frozenset(kinds),
+        unit=unit,
+        years=years,
+        level=next(iter(levels)) if len(levels) == 1 else None,
+        roles=frozenset(roles_in(understood)),
+        expanded=" ".join(expand_abbreviations(clean_unicode(question)).split()),
+        covers=analysis.covers,
+        named_provinces=frozenset(m.place.name for m in mentions if m.place.is_province and not m.in_name),
+        asked_type=asked_type,
+        partial=any(y < 0 for y in own_years(understood)),
+        families=frozenset(families),
+        counted=tuple(dict.fromkeys(v.COUNTED_ASKED.findall(low))),
+        indicators=frozenset(indicators),
+    )
+
+
+def _asked_type(low: str) -> set[str]:
+    """Words a passage need not say to answer: the kind of thing asked for ("xã" of "những xã
+    nào", "năm" of "năm nào"), and the plan words of a question about a plan ("dự kiến")."""
+    out: set[str] = set()
+    for m in v.ASKED_TYPE.finditer(low):
+        tokens = [t for t in analyze_detail(m.group(1)).tokens if not t.startswith("≈")]
+        words = [t for t in tokens if "_" in t] or tokens
+        if words:
+            last = words[-1]
+            out |= {last, *last.split("_")}
+    for m in v.TARGET_ASKED.finditer(low):
+        out |= {t for t in analyze_detail(m.group(0)).tokens if not t.startswith("≈")}
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(sp for sp in spans if 0 <= sp[0] < sp[1]):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _sides(understood: str, low: str, towns: list[tuple[int, Place]], years: list[int]) -> list[Side]:
+    """Years go with the place named just before them; two places, or one place and two years
+    compared ("năm 2020 hay 2023"), make two sides."""
+    year_pos = [(m.start(), int(m.group(1))) for m in v.YEAR.finditer(understood)]
     sides: list[Side] = []
     if len(towns) >= 2:
         for i, (pos, town) in enumerate(towns):
@@ -237,70 +319,22 @@ def parse(
         for s in sides:
             if not s.years:
                 s.years = leading or years
-    else:
-        place = towns[0][1] if towns else None
-        compared = _compared_years(understood, low)
-        if compared:
-            # "Kinh Môn năm 2020 và 2023, năm nào cao hơn?": one side per year.
-            sides.extend(Side(place, [y]) for y in compared)
-        else:
-            sides.append(Side(place, years))
-    # Place names filter articles; they are not words to look for in a sentence.
-    rest = understood
-    for s, e in sorted(place_spans, reverse=True):
-        if 0 <= s < e:
-            rest = rest[:s] + " " + rest[e:]
-    tokens = list(dict.fromkeys(analyze(rest)))
-    unit = None
-    um = _UNIT_ASKED.search(low)
-    if um:
-        raw = (um.group("u") or um.group("u2") or um.group("u3") or "").casefold()
-        for key, forms in _UNIT_WORDS.items():
-            if raw in forms or raw.replace("người/", "") in forms:
-                unit = key
-                break
-    wants_year = bool(_WHEN_YEAR.search(low))
-    levels = levels_in(understood)
-    return ParsedQuestion(
-        original=question,
-        understood=understood,
-        tokens=tokens,
-        sides=sides,
-        provinces=provinces,
-        unknown_places=unknown,
-        wants_quantity=bool(_QUANTITY.search(low)) and not wants_year and not _ORDINAL.search(low),
-        wants_year=wants_year,
-        wants_day=bool(_WHEN_DAY.search(low)),
-        wants_ordinal=bool(_ORDINAL.search(low)),
-        unit=unit,
-        comparison=bool(_COMPARE.search(low)) or len(sides) > 1,
-        years=years,
-        level=next(iter(levels)) if len(levels) == 1 else None,
-        roles=frozenset(roles_in(understood)),
-        expanded=" ".join(expand_abbreviations(clean_unicode(question)).split()),
-    )
+        return sides
+    place = towns[0][1] if towns else None
+    compared = _compared_years(low)
+    if compared:
+        # "Kinh Môn năm 2020 và 2023, năm nào cao hơn?": one side per year.
+        return [Side(place, [y]) for y in compared]
+    return [Side(place, years)]
 
 
-_YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-–—/]\s*(?:19|20)\d\d|từ (?:năm )?(?:19|20)\d\d đến")
+_IN_RANGE = re.compile(r"(?:19|20)\d\d\s*[-–—/]\s*(?:19|20)\d\d|từ (?:năm )?(?:19|20)\d\d đến")
 
 
-def _compared_years(understood: str, low: str) -> list[int]:
+def _compared_years(low: str) -> list[int]:
     """Two or more years set against each other (not a period such as "2021-2023")."""
-    if not _COMPARE.search(low):
+    if not v.COMPARE.search(low):
         return []
-    outside = _YEAR_RANGE.sub(" ", low)
-    found = list(dict.fromkeys(int(y) for y in re.findall(r"(?<![\d/])((?:19|20)\d\d)(?!\d)", outside)))
+    outside = _IN_RANGE.sub(" ", low)
+    found = list(dict.fromkeys(int(m.group(1)) for m in v.YEAR.finditer(outside)))
     return found if len(found) >= 2 else []
-
-
-def unit_present(unit: str, text: str) -> bool:
-    """Whether a passage gives a figure in that unit ("520 tỷ đồng" for "tỷ")."""
-    low = text.casefold()
-    forms = _UNIT_WORDS.get(unit, (unit,))
-    for form in forms:
-        if form == "%":
-            if re.search(r"\d\s?%", low):
-                return True
-        elif re.search(rf"\d[\d.,]*\s?(?:(?:nghìn|ngàn|triệu|tỷ)\s+)?{re.escape(form)}(?![^\W\d_])", low):
-            return True
-    return False

@@ -1,35 +1,32 @@
-"""Ranking passages for a parsed question: BM25, then place, time and answer-type evidence."""
+"""Ranking passages for a parsed question: BM25, then place, time and answer-type evidence.
+
+Every factor is a named weight (weights.py); what each kind of question asks of a passage is
+registered in kinds.py.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from bot.corpus.outlets import Outlets
 from bot.models import ArticleRec, PassageText
+from bot.search.areas import Areas
 from bot.search.bm25 import BM25Index
-from bot.search.query import ParsedQuestion, Side, levels_in, roles_in, unit_present
-from bot.text.figures import find_figures
-from bot.text.places import Gazetteer
+from bot.search.kinds import BY_NAME, Evidence, has_number
+from bot.search.query import ParsedQuestion, Side, levels_in, roles_in
+from bot.search.weights import DEFAULT, Weights
+from bot.text.normalize import fix_tone_placement
+from bot.text.periods import DATED_TOKEN, HEADLINE_TOKEN, PART_TOKEN, PERIOD_TOKEN, TARGET_TOKEN
+from bot.text.places import Gazetteer, Place
+from bot.text.thesaurus import PREFIX as CONCEPT
+from bot.text.vocabulary import UNIT_FAMILIES
 
 CANDIDATES = 40
-MIN_COVERAGE = 0.42  # share of the question's informative weight a passage must match
-YEAR_MISS = 0.55  # an article of another year, which never mentions the year asked about
-YEAR_ELSEWHERE = 0.8  # the article mentions the year, this passage does not
-# What a word the corpus never uses weighs against coverage. A constant, not a share of the
-# largest IDF: that one grows with the corpus (log of the passage count), so the same question
-# would be refused over a big corpus and answered over a small one.
-OOV_WEIGHT = 2.4
-# A compound's syllables found apart, without the compound: weaker evidence of the same word.
-SYLLABLES_ALONE = 0.5
-# A passage about another level of government than the one asked ("UBND tỉnh" for "UBND TX"),
-# or another office of the same name (the deputy, "Phó Bí thư", for "Bí thư").
-OTHER_LEVEL = 0.5
-# A question about a province, answered from an article by another province's outlet: its
-# "tỉnh" ("Chủ tịch UBND tỉnh", "Tỉnh ủy") may well be the outlet's own province.
-OUTLET_ELSEWHERE = 0.85
+MIN_COVERAGE = DEFAULT.min_coverage  # kept for callers that page through "Xem thêm"
 
 
 @dataclass(frozen=True)
@@ -40,27 +37,37 @@ class Hit:
     bm25: float
     coverage: float
     text: PassageText
+    dated: bool = False  # the passage says what period its figures belong to
+    period: tuple[int, ...] = ()  # of the years asked, those its figures belong to
+    target: bool = False  # it states a plan or a target
+    province_level: bool = True  # for a province question: the figure is the province's
 
 
 @dataclass(frozen=True)
 class _Concept:
-    """A word of the question for coverage: a compound counts fully only when found whole."""
+    """A word of the question for coverage: a compound counts fully only when found whole, and a
+    thesaurus concept that says the same ("dân số" for "đông dân") counts as the word."""
 
     term: int  # -1: the corpus never uses it
     head: float
     parts: tuple[tuple[int, float], ...]  # a compound's syllables
     numeric: bool = False  # a number or a figure ("2023", "11,8%"), not a word
+    alt: int = -1  # the thesaurus concept's term
+    bonus: bool = False  # what the answer names ("xã" of "những xã nào"): credited, not required
 
     @property
     def weight(self) -> float:
         return self.head + sum(w for _, w in self.parts)
 
-    def credit(self, hit: Callable[[int], np.ndarray]) -> np.ndarray:
+    def credit(self, hit: Callable[[int], np.ndarray], w: Weights) -> np.ndarray:
         """Per candidate passage, the weight it matches; hit(t) says which contain term t."""
-        parts = sum((w * hit(t) for t, w in self.parts), 0.0)
+        parts = sum((wt * hit(t) for t, wt in self.parts), 0.0)
         whole = hit(self.term)
         # "tiêu" of "chỉ tiêu" and "thôn" of "tỷ lệ thôn" are not "tiêu chí nông thôn mới".
-        return np.where(whole, self.head + parts, SYLLABLES_ALONE * parts)
+        out = np.where(whole, self.head + parts, w.syllables_alone * parts)
+        if self.alt >= 0:
+            out = np.maximum(out, w.concept_credit * self.weight * hit(self.alt))
+        return out
 
 
 @dataclass
@@ -68,9 +75,12 @@ class SideResult:
     side: Side
     hits: list[Hit]
     refusal: str | None = None  # why nothing answers this side
-    # Years asked that neither the best passage nor its article's date speaks of: the quote is
-    # about another time, and the reply must say so.
+    # Years asked that the best passage does not speak of: the quote is about another time.
     years_missing: tuple[int, ...] = ()
+    # The best passage is a plan where a result was asked ("target_only").
+    caveats: tuple[str, ...] = ()
+    # A province asked about, a town's figure quoted: whose figure it is.
+    whose: str | None = None
 
 
 class Retriever:
@@ -81,20 +91,19 @@ class Retriever:
         articles: Sequence[ArticleRec],
         passage_text: Callable[[list[int]], dict[int, PassageText]],
         gazetteer: Gazetteer | None = None,
+        weights: Weights = DEFAULT,
     ) -> None:
         self.index = index
         self.doc_article = doc_article
         self.articles = list(articles)
         self.passage_text = passage_text
-        # Places and provinces as small integer codes: comparing 20,000 strings per question is
-        # a millisecond, comparing integers a few microseconds.
-        self._place_codes = _codes(a.place for a in self.articles)
-        self._province_codes = _codes(a.province for a in self.articles)
-        self._place = np.array([self._place_codes.get(a.place, -1) for a in self.articles], dtype=np.int32)
-        self._province = np.array(
-            [self._province_codes.get(a.province, -1) for a in self.articles], dtype=np.int32
-        )
-        self._year = np.array([a.year or 0 for a in self.articles], dtype=np.int32)
+        self.weights = weights
+        gaz = gazetteer or Gazetteer.default()
+        self.areas = Areas(self.articles, gaz)
+        # The year an article was published, and, for an undated one, the year it speaks of.
+        self._year = np.array([int(a.date[:4]) if a.date else 0 for a in self.articles], dtype=np.int32)
+        self._written = np.array([0 if a.date else a.written or 0 for a in self.articles], dtype=np.int32)
+        self._town_level = np.array([(a.level or 2) > 1 and a.place != a.province for a in self.articles])
         # Years each article mentions, as article numbers per year: year_factor without a loop.
         mentions: dict[int, list[int]] = {}
         for i, a in enumerate(self.articles):
@@ -102,22 +111,27 @@ class Retriever:
                 mentions.setdefault(y, []).append(i)
         self._mentioning = {y: np.array(ids, dtype=np.int64) for y, ids in mentions.items()}
         # A few outlets publish thousands of articles: look each name up once.
-        gaz = gazetteer or Gazetteer.default()
-        outlets = {p: gaz.outlet_province(p) for p in {a.publisher for a in self.articles}}
-        for province in outlets.values():
+        outlets = Outlets.default()
+        of_outlet = {p: outlets.province_of(p) for p in {a.publisher for a in self.articles}}
+        self._outlet_codes: dict[str, int] = {}
+        for province in of_outlet.values():
             if province:
-                self._province_codes.setdefault(province, len(self._province_codes))
+                self._outlet_codes.setdefault(province, len(self._outlet_codes))
         self._outlet_province = np.array(
-            [self._province_codes.get(outlets[a.publisher] or "", -1) for a in self.articles], dtype=np.int32
+            [self._outlet_codes.get(of_outlet[a.publisher] or "", -1) for a in self.articles], dtype=np.int32
         )
 
     # ------------------------------------------------------------------ filters
 
     def article_mask(self, side: Side, provinces: list[str]) -> np.ndarray | None:
+        """Per article, whether it answers for the place asked: 1 about it, less naming it."""
         if side.place is not None:
-            return self._place == self._place_codes.get(side.place.name, _NO_CODE)
+            out = np.zeros(len(self.articles))
+            out[self.areas.mentioning(side.place)] = self.weights.mentioned_place
+            out[self.areas.place_articles(side.place)] = 1.0
+            return out
         if provinces:
-            return np.isin(self._province, [self._province_codes.get(p, _NO_CODE) for p in provinces])
+            return self.areas.mask(self.areas.province_articles(provinces))
         return None
 
     def outlet_factor(self, side: Side, provinces: list[str]) -> np.ndarray | None:
@@ -125,56 +139,78 @@ class Retriever:
         another province wrote it."""
         if side.place is not None or not provinces:
             return None
-        codes = [self._province_codes.get(p, -1) for p in provinces]
+        gaz = self.areas.gazetteer
+        names = {x for p in provinces for x in (p, *gaz.covered_provinces(p))}
+        codes = [self._outlet_codes.get(p, -1) for p in names]
         elsewhere = (self._outlet_province >= 0) & ~np.isin(self._outlet_province, codes)
-        return np.where(elsewhere, OUTLET_ELSEWHERE, 1.0)
+        return np.where(elsewhere, self.weights.outlet_elsewhere, 1.0)
 
     def year_factor(self, years: list[int]) -> np.ndarray | None:
         """Per article: 1 when written in (or about) the year asked, lower otherwise."""
         if not years:
             return None
-        f = np.full(len(self.articles), YEAR_MISS)
+        f = np.full(len(self.articles), self.weights.year_miss)
         for y in years:
-            f[self._mentioning.get(y, np.empty(0, dtype=np.int64))] = YEAR_ELSEWHERE
-        f[np.isin(self._year, years)] = 1.0
+            f[self._mentioning.get(y, np.empty(0, dtype=np.int64))] = self.weights.year_elsewhere
+        f[np.isin(self._year, years) | np.isin(self._written, years)] = 1.0
         return f
 
     # ------------------------------------------------------------------ search
 
     def search(self, q: ParsedQuestion) -> list[SideResult]:
-        all_ids = self.index.term_ids(q.tokens)
+        literal = [t for t in q.tokens if not t.startswith(CONCEPT)]
+        concepts = [t for t in q.tokens if t.startswith(CONCEPT)]
+        lit_ids = self.index.term_ids(literal)
+        con_ids = [t for t in self.index.term_ids(concepts) if t >= 0]
         # A word repeated in the question counts once.
-        scores, postings = self.index.score_terms(list(dict.fromkeys(all_ids)))
-        concepts = self._concepts(q.tokens, all_ids)
-        total_weight = sum(c.weight for c in concepts)
+        scores, postings = self.index.score_terms(list(dict.fromkeys(lit_ids)))
+        if con_ids:
+            extra, con_postings = self.index.score_terms(list(dict.fromkeys(con_ids)))
+            scores += self.weights.concept_query * extra
+            postings.update(con_postings)
+        words = self._concepts(q, literal, lit_ids)
+        total_weight = sum(c.weight for c in words if not c.bonus)
         year_terms = {self.index.vocab[str(y)] for y in q.years if str(y) in self.index.vocab}
+        marks = {m: self.index.vocab.get(m, -1) for m in (TARGET_TOKEN, HEADLINE_TOKEN, DATED_TOKEN)}
+        # "9 tháng đầu năm 2023" is answered by part of 2023, "năm 2023" by the whole year.
+        period = PART_TOKEN if q.partial else PERIOD_TOKEN
+        marks.update({y: self.index.vocab.get(f"{period}{y}", -1) for y in q.years})
         return [
-            self._search_side(q, side, scores, postings, concepts, total_weight, year_terms)
+            self._search_side(q, side, scores, postings, words, total_weight, year_terms, marks)
             for side in q.sides
         ]
 
-    def _concepts(self, tokens: list[str], ids: list[int]) -> list[_Concept]:
+    def _concepts(self, q: ParsedQuestion, tokens: list[str], ids: list[int]) -> list[_Concept]:
         """The question's words, each compound with its syllables ("nông_thôn", "nông", "thôn")."""
         tid = dict(zip(tokens, ids, strict=True))
+        alt: dict[str, int] = {}
+        for concept, said in q.covers.items():
+            c = self.index.vocab.get(concept, -1)
+            for word in said:
+                for w in (word, *word.split("_")):
+                    alt.setdefault(w, c)
 
         def term(tok: str) -> tuple[int, float]:
             t = tid[tok]
             if t >= 0:
                 return t, max(float(self.index.idf[t]), 0.0)
             # Words the corpus never uses still count against coverage: nothing can match them.
-            return -1, (OOV_WEIGHT if not tok.isdigit() and len(tok) > 1 else 0.0)
+            return -1, (self.weights.oov_weight if not tok.isdigit() and len(tok) > 1 else 0.0)
 
         grouped = {syl for tok in tokens if "_" in tok for syl in tok.split("_")}
-        concepts = []
+        out = []
         for tok in tokens:
+            bonus = tok in q.asked_type  # "xã" of "những xã nào": the answer names them
             if "_" in tok:
                 parts = tuple(term(syl) for syl in tok.split("_") if syl in tid)
-                concepts.append(_Concept(*term(tok), parts))
+                out.append(_Concept(*term(tok), parts, alt=alt.get(tok, -1), bonus=bonus))
             elif tok not in grouped:
-                concepts.append(_Concept(*term(tok), (), not any(ch.isalpha() for ch in tok)))
-        return concepts
+                numeric = not any(ch.isalpha() for ch in tok)
+                out.append(_Concept(*term(tok), (), numeric, alt.get(tok, -1), bonus))
+        return out
 
-    def _search_side(self, q, side, scores, postings, concepts, total_weight, year_terms) -> SideResult:
+    def _search_side(self, q, side, scores, postings, words, total_weight, year_terms, marks) -> SideResult:
+        w = self.weights
         provinces = [p.name for p in q.provinces]
         yf = self.year_factor(side.years)
         art_scores = _product(self.article_mask(side, provinces), self.outlet_factor(side, provinces), yf)
@@ -184,6 +220,19 @@ class Retriever:
         adjusted = scores[docs]
         if art_scores is not None:
             adjusted *= art_scores[self.doc_article[docs]]
+        if side.place is not None:
+            # An article that only names the place asked answers with a passage that names it.
+            elsewhere = np.zeros(len(self.articles), dtype=bool)
+            elsewhere[self.areas.mentioning(side.place)] = True
+            elsewhere[self.areas.place_articles(side.place)] = False
+            if elsewhere.any():
+                maybe = np.flatnonzero(elsewhere[self.doc_article[docs]] & (adjusted > 0))
+                if maybe.size:
+                    texts = self.passage_text([int(docs[j]) for j in maybe])
+                    name = side.place.name.casefold()
+                    for j in maybe:
+                        if name not in fix_tone_placement(texts[int(docs[j])].full).casefold():
+                            adjusted[j] = 0.0
         keep = adjusted > 0
         docs, adjusted = docs[keep], adjusted[keep]
         best = self.index.top_k(adjusted, CANDIDATES)
@@ -191,76 +240,145 @@ class Retriever:
             return SideResult(side, [], "nothing")
         top, top_adjusted = docs[best], adjusted[best]
         top_articles = self.doc_article[top]
-        # The year asked is matched by the article's own date as much as by the sentence.
-        dated = yf[top_articles] >= 1.0 if yf is not None else np.zeros(top.size, dtype=bool)
         contained = {t: _members(d, top) for t, d in postings.items()}
         absent = np.zeros(top.size, dtype=bool)
 
-        def hit(t: int) -> np.ndarray:
+        def has(t: int) -> np.ndarray:
             if t < 0:
                 return absent
-            return contained[t] | dated if t in year_terms else contained[t]
+            if t not in contained:
+                contained[t] = _members(self.index.term_docs(t), top)
+            return contained[t]
 
-        credits = [(c, c.credit(hit)) for c in concepts]
+        # The year asked is matched by the passage's own period, or, when it names none, by its
+        # article's date ("Trong năm qua ..." in a review published early the year after).
+        dated = has(marks[DATED_TOKEN])
+        in_period = {y: has(marks.get(y, -1)) for y in side.years}
+        art_years, written = self._year[top_articles], self._written[top_articles]
+        by_date = np.zeros(top.size, dtype=bool)
+        for y in side.years:
+            # A review published early the next year speaks of the year before; an undated
+            # article, of the year its text speaks of.
+            by_date |= (art_years == y) | (art_years == y + 1) | (written == y)
+        on_time = np.where(dated, sum((in_period[y] for y in side.years), absent) > 0, by_date)
+
+        def hit(t: int) -> np.ndarray:
+            # A year asked is met by the passage's period, not by the year it compares with.
+            return on_time if t in year_terms else has(t)
+
+        credits = [(c, c.credit(hit, w)) for c in words]
         matched = sum((m for _, m in credits), np.zeros(top.size))
         # Words asked about, none found: a number in common ("bench 1") is no answer.
-        asks_words = any(not c.numeric and c.weight > 0 for c in concepts)
+        asks_words = any(not c.numeric and c.weight > 0 for c in words)
         words_matched = sum((m for c, m in credits if not c.numeric), np.zeros(top.size))
-        no_word = dict(zip(top.tolist(), (words_matched <= 0).tolist(), strict=True))
-        coverages = matched / total_weight if total_weight > 0 else np.zeros(top.size)
+        coverages = np.minimum(matched / total_weight, 1.0) if total_weight > 0 else np.zeros(top.size)
+        # The indicator asked ("thu ngân sách"), in any of its wordings: another indicator's
+        # figure in the same unit is no answer.
+        indicator = absent.copy()
+        for c in q.indicators:
+            said = [tid for tid in self.index.term_ids(list(q.covers.get(c, ()))) if tid >= 0]
+            words_there = np.logical_and.reduce([has(t) for t in said]) if said else absent
+            indicator |= has(self.index.vocab.get(c, -1)) | words_there
+        targets, headlines = has(marks[TARGET_TOKEN]), has(marks[HEADLINE_TOKEN])
+        province_question = side.place is None and bool(provinces)
         texts = self.passage_text([int(d) for d in top])
         hits: list[Hit] = []
-        for d, article, adj, coverage in zip(
-            top.tolist(), top_articles.tolist(), top_adjusted.tolist(), coverages.tolist(), strict=True
+        for i, (d, article, adj, coverage) in enumerate(
+            zip(top.tolist(), top_articles.tolist(), top_adjusted.tolist(), coverages.tolist(), strict=True)
         ):
             text = texts[d]
             full = text.full
-            factor = 0.4 + coverage
-            if q.wants_quantity or q.unit:
-                if not _has_number(full) or (q.unit and not unit_present(q.unit, full)):
-                    factor *= 0.3
-            if q.wants_year and not re.search(r"(?:19|20)\d\d", full):
-                factor *= 0.4
-            if q.wants_day and not re.search(r"\b\d{1,2}/\d{1,2}\b", full):
-                factor *= 0.4
+            ev = Evidence(full, target=bool(targets[i]), headline=bool(headlines[i]))
+            factor = w.coverage_base + coverage
+            for name in q.kinds:
+                kind = BY_NAME.get(name)
+                if kind is not None and kind.shows is not None and kind.weight and not kind.shows(q, ev):
+                    factor *= getattr(w, kind.weight)
+            if q.indicators and not indicator[i]:
+                factor *= w.missing_indicator
+            for noun in q.counted:
+                if not re.search(rf"\d[\d.,/]*\s*(?:[^\W\d_]+\s+)?{re.escape(noun)}\b", full, re.IGNORECASE):
+                    factor *= w.missing_count
+            for family in q.families:
+                if not UNIT_FAMILIES[family].search(full):
+                    factor *= w.indicator_unit
+            if side.years and dated[i] and not on_time[i]:
+                factor *= w.passage_other_year
+            if ev.headline and (q.wants_quantity or q.unit):
+                factor *= w.headline
             if q.level:
                 named = levels_in(full)
                 if named and q.level not in named:
-                    factor *= OTHER_LEVEL
+                    factor *= w.other_level
             passage_roles = roles_in(full) if q.roles else set()
             if q.roles and not q.roles & passage_roles:
-                named = {role for role, _ in passage_roles}
-                if any(role in named for role, _ in q.roles):
-                    factor *= OTHER_LEVEL  # the deputy for the head, or the head for the deputy
-            if q.wants_ordinal and not re.search(r"\b(?:lần thứ|khóa|khoá|nhiệm kỳ)\s+[\dIVXLC]", full):
-                factor *= 0.5
-            hits.append(Hit(d, article, adj * factor, float(scores[d]), coverage, text))
+                named_roles = {role for role, _ in passage_roles}
+                if any(role in named_roles for role, _ in q.roles):
+                    factor *= w.other_level  # the deputy for the head, or the head for the deputy
+            province_level = True
+            if province_question and self._town_level[article] and not _speaks_of_province(full, provinces):
+                province_level = False
+                factor *= w.province_from_town
+            hits.append(
+                Hit(
+                    d,
+                    article,
+                    adj * factor,
+                    float(scores[d]),
+                    coverage,
+                    text,
+                    bool(dated[i]),
+                    tuple(y for y in side.years if in_period[y][i]),
+                    ev.target,
+                    province_level,
+                )
+            )
         hits.sort(key=lambda h: (-h.score, h.doc))
+        no_word = dict(zip(top.tolist(), (words_matched <= 0).tolist(), strict=True))
+        lacks = dict(zip(top.tolist(), (~indicator if q.indicators else absent).tolist(), strict=True))
+        return self._judge(q, side, hits, asks_words, no_word, lacks)
+
+    def _judge(
+        self, q, side, hits: list[Hit], asks_words: bool, no_word: dict[int, bool], lacks: dict[int, bool]
+    ) -> SideResult:
+        """Whether the best passage answers, and what the reply must say about it."""
         best = hits[0]
+        ev = Evidence(best.text.full, target=best.target)
         refusal = None
-        full_best = best.text.full
-        if best.coverage < MIN_COVERAGE or (asks_words and no_word[best.doc]):
+        if best.coverage < self.weights.min_coverage or (asks_words and no_word[best.doc]):
             refusal = "coverage"
-        elif q.unit and not unit_present(q.unit, full_best):
-            refusal = "unit"
-        elif q.wants_quantity and not _has_number(full_best):
-            refusal = "number"
+        elif lacks[best.doc]:
+            refusal = "indicator"
+        else:
+            for name in ("unit", "quantity", "when", "day"):
+                kind = BY_NAME[name]
+                if name in q.kinds and kind.shows is not None and not kind.shows(q, ev):
+                    refusal = kind.refusal
+                    break
         art = self.articles[best.article]
-        missing = tuple(y for y in side.years if _speaks_of_another_time(y, art.year, full_best))
-        return SideResult(side, hits, refusal, missing)
+        missing: tuple[int, ...] = ()
+        if side.years:
+            if best.dated:
+                missing = tuple(y for y in side.years if y not in best.period)
+            else:
+                published = int(art.date[:4]) if art.date else None
+                if not any(
+                    y in (published, (published or 0) - 1, None if art.date else art.written)
+                    for y in side.years
+                ):
+                    missing = tuple(side.years)
+        caveats = []
+        if "actual" in q.kinds and best.target and not refusal:
+            caveats.append("target_only")
+        whose = None
+        if not best.province_level:
+            whose = Place(art.place or "", "town", art.province).label
+        return SideResult(side, hits, refusal, missing, tuple(caveats), whose)
 
 
-def _speaks_of_another_time(year: int, article_year: int | None, text: str) -> bool:
-    """Whether a passage answers for another year than the one asked.
-
-    It does not when it names the year, or names none and its article was written that year or
-    the next ("Trong năm qua, ..." in a review published early the year after).
-    """
-    if re.search(rf"(?<!\d){year}(?!\d)", text):
-        return False
-    if re.search(r"(?<![\d/-])(?:19|20)\d\d(?!\d)", text):
-        return True
-    return article_year not in (year, year + 1)
+def _speaks_of_province(text: str, provinces: list[str]) -> bool:
+    low = text.casefold()
+    return "tỉnh" in low or "toàn tỉnh" in low or any(p.casefold() in low for p in provinces)
 
 
 def _product(*factors: np.ndarray | None) -> np.ndarray | None:
@@ -274,18 +392,6 @@ def _product(*factors: np.ndarray | None) -> np.ndarray | None:
     return out
 
 
-_NO_CODE = -2  # a name asked about that no article has (-1 is an article without one)
-
-
-def _codes(names: Iterable[str | None]) -> dict[str, int]:
-    """A number for each distinct name, in order of first appearance."""
-    codes: dict[str, int] = {}
-    for name in names:
-        if name:
-            codes.setdefault(name, len(codes))
-    return codes
-
-
 def _members(sorted_docs: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """Which of docs are in sorted_docs (ascending), in one search for all of them."""
     if sorted_docs.shape[0] == 0:
@@ -294,15 +400,4 @@ def _members(sorted_docs: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return sorted_docs[i] == docs
 
 
-_DIGIT = re.compile(r"\d")
-_ROMAN_CONTEXT = re.compile(r"lần thứ |khóa |khoá ", re.IGNORECASE)
-
-
-def _has_number(text: str) -> bool:
-    # Every figure find_figures returns holds a digit, except Roman ordinals ("khóa XIV"); a
-    # digit anywhere is part of some figure. Only the rare text without one needs the scan.
-    if _DIGIT.search(text):
-        return True
-    if not _ROMAN_CONTEXT.search(text):
-        return False
-    return any(f.text.isupper() for f in find_figures(text))
+_has_number = has_number  # the name tests of the ranking shortcuts know

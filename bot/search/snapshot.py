@@ -18,6 +18,8 @@ from bot.search.query import ParsedQuestion, parse
 from bot.search.retriever import Retriever
 from bot.text.analyze import analyze
 from bot.text.figures import years_in
+from bot.text.normalize import canonical
+from bot.text.periods import HEADLINE_TOKEN, TARGET_TOKEN, is_target_sentence, passage_years, period_tokens
 from bot.text.places import Gazetteer, Place
 from bot.text.restore import DiacriticModel, count_ngrams
 
@@ -31,7 +33,7 @@ _CONTINUES = re.compile(
 class AnalyzedArticle:
     """Everything indexing needs from one version of one article; what the cache stores."""
 
-    meta: dict[str, str | None]
+    meta: dict[str, str | int | None]
     passages: list[PassageText]
     tokens: list[list[str]]
     years: list[int]
@@ -53,7 +55,20 @@ def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
         # What follows and leans on it ("Từ đó, ...", "Đó là ...") completes the quote.
         after = nxt.text if nxt is not None and _CONTINUES.match(nxt.text) else None
         units.append(PassageText(p.text, before, after))
-    tokens = [analyze(u.full) for u in units]
+    starts: list[int] = []
+    for i, p in enumerate(ps):
+        starts.append(i if i == 0 or ps[i - 1].paragraph != p.paragraph else starts[-1])
+    title = canonical(parsed.meta.title)
+    tokens = []
+    for i, u in enumerate(units):
+        # What the passage's figures are about, as tokens the retriever looks up: their period,
+        # whether they are a plan, whether the passage is the headline.
+        marks = period_tokens(passage_years(u.full, ps[starts[i]].text))
+        if is_target_sentence(u.text):
+            marks.append(TARGET_TOKEN)
+        if i < 8 and canonical(u.text).rstrip(".") == title:  # the headline stands near the top
+            marks.append(HEADLINE_TOKEN)
+        tokens.append(analyze(u.full) + marks)
     body = [p.text for p in ps]
     uni, bi = count_ngrams(body)
     meta = {
@@ -63,6 +78,10 @@ def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
         "place": parsed.meta.place,
         "province": parsed.meta.province,
         "url": parsed.meta.url,
+        "level": parsed.meta.level,
+        "province_2025": parsed.meta.province_2025,
+        "year": parsed.meta.year,
+        "mentioned": "\n".join(parsed.meta.mentioned) or None,
     }
     return AnalyzedArticle(meta, units, tokens, sorted(set(years_in(" ".join(body)))), uni, bi)
 
@@ -96,8 +115,7 @@ class Snapshot:
             question,
             model=self.model if restore else None,
             gazetteer=self.gazetteer,
-            corpus_towns=self.towns,
-            corpus_provinces=self.provinces,
+            corpus=self.retriever.areas,
         )
 
 
@@ -158,15 +176,28 @@ def snapshot_in_memory(
 
 def article_rec(path: str, a: AnalyzedArticle) -> ArticleRec:
     m = a.meta
+
+    def text(key: str) -> str | None:
+        value = m.get(key)
+        return None if value is None else str(value)
+
+    def number(key: str) -> int | None:
+        value = m.get(key)
+        return int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+
     return ArticleRec(
         path=path,
-        title=m.get("title") or path,
-        publisher=m.get("publisher"),
-        date=m.get("date"),
-        place=m.get("place"),
-        province=m.get("province"),
-        url=m.get("url"),
+        title=text("title") or path,
+        publisher=text("publisher"),
+        date=text("date"),
+        place=text("place"),
+        province=text("province"),
+        url=text("url"),
         years=frozenset(a.years),
+        level=number("level"),
+        province_2025=text("province_2025"),
+        written=number("year"),
+        mentioned=tuple((text("mentioned") or "").split("\n")) if text("mentioned") else (),
     )
 
 

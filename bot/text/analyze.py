@@ -1,30 +1,20 @@
 """The one analysis used for corpus passages and questions alike.
 
 clean Unicode -> expand abbreviations -> lift figures out as tokens -> lower-case ->
-pyvi word segmentation -> modern tone placement -> drop punctuation and stopwords.
+pyvi word segmentation -> modern tone placement -> drop punctuation and stopwords -> add the
+thesaurus concepts the words say.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.text.figures import figure_tokens
 from bot.text.normalize import clean_unicode, expand_abbreviations, fix_tone_placement
-
-# Function words and question words: they carry no topic, and questions are full of them.
-STOPWORDS = frozenset(
-    """
-    à ạ à_ơi ai anh ấy bao_giờ bao_lâu bao_nhiêu bạn bị bởi cả các cái cần cho chứ chưa có_phải chị
-    chúng_ta cùng của cũng đã đang đây để đến_nỗi đều điều do đó được gì hay hãy hả hết hơn khi
-    không_biết là lại làm_sao lên mà mấy mình nào này nên nếu ngoài nhé nhỉ như như_thế_nào nhưng
-    những nơi nữa ở ơi ra_sao rằng rồi sao sau sẽ so tại thế thế_nào thì thôi trên trong từ tới và
-    vào vậy vẫn về vì với vừa xin đâu ư ừ nha nhá ko k thưa cho_hỏi hỏi muốn_biết biết cho_biết
-    xin_hỏi em tôi ad vui_lòng giúp giùm dùm các_bạn bác cô chú ông bà thế_nào_vậy là_gì là_ai
-    là_bao_nhiêu có_những có_bao_nhiêu kể liệt_kê nêu một những_gì thì_sao ra_làm_sao đấy kìa vâng
-    dạ như_nào sao_vậy làm còn ra có phải rõ xem cây chiếc
-    """.split()
-)
+from bot.text.thesaurus import Thesaurus
+from bot.text.vocabulary import STOPWORDS
 
 _PUNCT = re.compile(r"^[\W_]+$")
 
@@ -60,16 +50,24 @@ def segment(text: str) -> list[str]:
     return _tokenizer().tokenize(_to_old_style(text)).split()
 
 
-def analyze(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Search tokens of a text: figure tokens first, then words, in the modern tone style."""
+@dataclass(frozen=True)
+class Analysis:
+    tokens: list[str]  # figure tokens, words (and compounds' syllables), concept tokens
+    covers: dict[str, tuple[str, ...]]  # concept token -> the words of the text that said it
+
+
+def analyze_detail(text: str, *, keep_stopwords: bool = False) -> Analysis:
+    """Search tokens of a text, and which words each thesaurus concept stands for."""
     figures, rest = figure_tokens(prepare(text))
-    words = []
+    raw: list[str] = []
     for tok in segment(rest):
         if _PUNCT.match(tok):
             continue
         tok = fix_tone_placement(tok.strip("_"))
-        if not tok or any(c.isdigit() for c in tok):
-            continue
+        if tok and not any(c.isdigit() for c in tok):
+            raw.append(tok)
+    words = []
+    for tok in raw:
         if not keep_stopwords and tok in STOPWORDS:
             continue
         words.append(tok)
@@ -77,7 +75,25 @@ def analyze(text: str, *, keep_stopwords: bool = False) -> list[str]:
             # The syllables of a compound too: pyvi joins "kết_nối" in one sentence and leaves
             # "nối" alone in another; both should meet.
             words.extend(syl for syl in tok.split("_") if syl not in STOPWORDS)
-    return figures + words
+    thesaurus = Thesaurus.default()
+    concepts: list[str] = []
+    covers: dict[str, tuple[str, ...]] = {}
+    for m in thesaurus.matches(raw):
+        concepts.append(m.token)
+        said = [w for w in raw[m.start : m.end] if w not in STOPWORDS]
+        covers[m.token] = tuple(dict.fromkeys([*covers.get(m.token, ()), *said]))
+    for tok in figures:
+        concept = thesaurus.of_token(tok)
+        if concept:
+            concepts.append(concept)
+            covers.setdefault(concept, ())
+    return Analysis(figures + words + concepts, covers)
+
+
+def analyze(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Search tokens of a text: figure tokens first, then words in the modern tone style, then
+    the thesaurus concepts they say."""
+    return analyze_detail(text, keep_stopwords=keep_stopwords).tokens
 
 
 def analyze_many(texts: list[str]) -> list[list[str]]:

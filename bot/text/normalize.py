@@ -120,19 +120,25 @@ _ABBREV_RE = [
 ]
 
 
-# Any one of them, in one scan: most sentences (and nearly all dictionary words) have none, and
-# then the passes below, one per abbreviation, would each scan the text for nothing.
+# All of them in one pattern, one named group each: one scan finds every abbreviation and the
+# group says which expansion it takes. Most sentences (and nearly all dictionary words) have none.
 _ANY_ABBREV = re.compile(
     r"(?<![\w/])(?:"
-    + "|".join(f"(?i:{pat})" if not cs else f"(?:{pat})" for pat, _exp, cs in _ABBREVIATIONS)
+    + "|".join(
+        f"(?P<a{i}>(?i:{pat}))" if not cs else f"(?P<a{i}>(?:{pat}))"
+        for i, (pat, _exp, cs) in enumerate(_ABBREVIATIONS)
+    )
     + r")(?![\w/])"
 )
+_EXPANSION = {f"a{i}": exp for i, (_pat, exp, _cs) in enumerate(_ABBREVIATIONS)}
+
+
+def _expansion(m: re.Match[str]) -> str:
+    return _EXPANSION[m.lastgroup or ""]
 
 
 def expand_abbreviations(text: str) -> str:
     """Spell out abbreviations: "TX Kỳ Anh" -> "thị xã Kỳ Anh", "KT-XH" -> "kinh tế - xã hội"."""
     if not _ANY_ABBREV.search(text):
         return text
-    for pattern, expansion in _ABBREV_RE:
-        text = pattern.sub(expansion, text)
-    return text
+    return _ANY_ABBREV.sub(_expansion, text)

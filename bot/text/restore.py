@@ -20,26 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.text.normalize import clean_unicode, expand_abbreviations, fix_tone_placement, fold
+from bot.text.vocabulary import QUESTION_PHRASES as _QUESTION_PHRASES
+from bot.text.vocabulary import QUESTION_WEIGHT
 
 _SYLLABLE = re.compile(r"[^\W\d_]+")
 _WORDISH = re.compile(r"[^\W_]+|[^\w\s]+|\s+|_")
-
-# Phrases of questions that news articles rarely contain.
-_QUESTION_PHRASES = """
-bao nhiêu là bao nhiêu như thế nào ra sao là gì là ai ở đâu khi nào năm nào ngày nào bao giờ
-có phải không được không có bao nhiêu mấy nào những gì tăng bao nhiêu phần trăm đạt bao nhiêu
-cho hỏi xin hỏi muốn biết tăng trưởng thu nhập bình quân đầu người thu ngân sách dân số
-diện tích mật độ dân số tỷ lệ hộ nghèo kế hoạch mục tiêu chỉ tiêu đến năm trước năm giai đoạn
-tầm nhìn so với cùng kỳ nhanh hơn chậm hơn cao hơn thấp hơn bên nào hay là so sánh
-được bao nhiêu tỷ đồng triệu đồng phần trăm chưa làm được chưa đạt đã làm gì làm những gì
-có mấy mấy sản phẩm mấy xã mấy nhiệm vụ mấy vấn đề mấy lần mấy năm mấy tháng thứ mấy khóa mấy
-vậy là bao nhiêu vậy là gì vậy thế nào vậy như thế nào vậy ra sao vậy là ai vậy nào vậy khi nào vậy
-nhỉ bao nhiêu nhỉ ạ bao nhiêu ạ không ạ được không ạ ở đâu vậy bao giờ vậy có không
-thế nào nhỉ ra sao nhỉ là gì nhỉ là ai nhỉ khi nào nhỉ
-"""
-# Questions are the text being restored, and their register ("có mấy", "vậy") is rare in news:
-# a pair of syllables from a question phrase counts like many corpus occurrences.
-QUESTION_WEIGHT = 20
 
 CORPUS_WEIGHT = 4.0  # a corpus bigram counts more than a dictionary one: it is the domain
 
@@ -70,15 +55,31 @@ def _dictionary_lines() -> list[str]:
         return []
 
 
+def _place_lines() -> list[str]:
+    """Place names as people write them, with the word that announces them ("thị xã Buôn Hồ"):
+    "tx buon ho" is a town, not "thị xã buồn hộ". Provinces, districts and the communes of 2025."""
+    from bot.text.places import Gazetteer
+
+    out = []
+    for p in Gazetteer.default().places:
+        if p.level <= 2 or p.era == "new":
+            out += [p.name, f"{p.kind_word} {p.name}"]
+    return out
+
+
 def _lexicon_key(lines: list[str]) -> str:
     """What the counts depend on: the word list, the question phrases and the code that counts
     (this module and the normaliser), so that a cached copy is never stale."""
     from bot.text import normalize
 
     h = hashlib.sha256()
+    from bot.text import places
+
     for part in (
         "\n".join(lines),
         _QUESTION_PHRASES,
+        places.DATA.read_text(encoding="utf-8"),
+        Path(places.__file__).read_text(encoding="utf-8"),
         str(QUESTION_WEIGHT),
         Path(__file__).read_text(encoding="utf-8"),
         Path(normalize.__file__).read_text(encoding="utf-8"),
@@ -89,7 +90,7 @@ def _lexicon_key(lines: list[str]) -> str:
 
 
 def _count_lexicon(lines: list[str]) -> tuple[Counter[str], Counter[str]]:
-    uni, bi = count_ngrams(lines)
+    uni, bi = count_ngrams(lines + _place_lines())
     q_uni, q_bi = count_ngrams(_QUESTION_PHRASES.split("\n"))
     uni.update(q_uni)
     # Only the pairs weigh more: "có mấy" beats "có máy", while "vay vốn" still beats "vậy vốn".

@@ -1,0 +1,275 @@
+"""The question and place vocabulary: one module, so that every reader of text agrees on it.
+
+Question words, stopwords, place markers, the nouns that make a place name part of another
+name, and year patterns. Plain data and compiled patterns; no logic beyond building them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------- places
+
+# Words that announce the unit named right after them, and the kinds of unit each announces
+# (see bot/text/places.py). "thành phố" announces a centrally-run city (a province) or a
+# provincial city. Party bodies name the level too ("Thị ủy Kinh Môn"). Folded, spaces kept.
+PLACE_MARKERS: dict[str, frozenset[str]] = {
+    marker: frozenset(kinds.split())
+    for marker, kinds in {
+        "tinh": "province",
+        "tinh uy": "province",
+        "thanh pho": "city province",
+        "tp": "city province",
+        "thanh uy": "city province",
+        "thu do": "province",
+        "thi xa": "town",
+        "tx": "town",
+        "thi uy": "town",
+        "huyen": "district",
+        "huyen uy": "district",
+        "quan": "urban_district",
+        "quan uy": "urban_district",
+        "xa": "commune",
+        "dang uy xa": "commune",
+        "phuong": "ward",
+        "dang uy phuong": "ward",
+        "thi tran": "township",
+        "tt": "township",
+        "dac khu": "special_zone",
+    }.items()
+}
+# Folded marker words in the text of a question, removed with the place they announce.
+MARKER_WORDS = re.compile(
+    r"\b(?:thị xã|thành phố|thị trấn|đặc khu|tx|tp|tt|tỉnh|huyện|quận|xã|phường|thủ đô)\.?\s*$",
+    re.IGNORECASE,
+)
+
+# A place named after one of these is part of another name: "cao tốc Lào Cai - Móng Cái",
+# "Khu kinh tế Đồng Đăng - Lạng Sơn", "Báo Tây Ninh". Such a mention is not what a question
+# asks about, nor what an article is about. Folded, spaces kept.
+NAME_NOUNS = frozenset(
+    n.strip()
+    for n in """
+    cao toc|duong cao toc|duong|quoc lo|tinh lo|tuyen|doan|cau|ham|san bay|cang|ga|ben xe
+    khu kinh te|khu cong nghiep|cum cong nghiep|khu che xuat|khu do thi|khu du lich|khu nghi duong
+    khu dan cu|du an|nha may|cong ty|tap doan|benh vien|truong|truong dai hoc|dai hoc|cho|sieu thi
+    bao|dai|cong thong tin|trang thong tin|cua khau|song|nui|ho|vinh|dao|deo|thuy dien|nhiet dien
+    ngan hang|khach san|san van dong|nha thi dau|quang truong|cong vien|chua|den|dinh
+    """.replace("\n", "|").split("|")
+) - {""}
+
+# "Đông - Tây", "Bắc - Nam": a compass pair, not the start of a place ("Đường Đông - Tây Ninh
+# Bình" is the East-West road of Ninh Bình, not Tây Ninh).
+COMPASS = frozenset({"dong", "tay", "nam", "bac"})
+
+# Separators that may stand inside one place name ("Bà Rịa – Vũng Tàu", "Đắk R'Lấp", "TP.HCM").
+NAME_JOINERS = re.compile(r"[ \t]*[-–—.'’]?[ \t]*")
+
+# ---------------------------------------------------------------- years and periods
+
+# A year that stands alone or ends a date ("2023", "28/9/2020"); not part of a larger number.
+YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20\d\d)(?![\d])")
+YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)(?!\d)")
+# Contexts just before a year that make it something other than the year a figure belongs to,
+# read on lower-cased text ending where the year starts.
+YEAR_IS_TARGET = re.compile(
+    r"(?:trước|đến|tới|tầm nhìn(?: đến)?|giai đoạn|nhiệm kỳ|mục tiêu|phấn đấu(?: đến)?|định hướng(?: đến)?"
+    r"|kế hoạch|dự kiến(?: đến)?|sau)\s+(?:năm\s+|cuối năm\s+)?$"
+)
+YEAR_IS_COMPARED = re.compile(
+    r"(?:so với|so|bằng|gấp|hơn|cùng kỳ)\s+(?:cùng kỳ\s+)?(?:(?:năm|cuối năm|đầu năm)\s+)?$"
+    r"|(?:cùng kỳ|năm trước|năm ngoái)\s*(?:năm\s+)?$"
+)
+YEAR_IS_SINCE = re.compile(r"(?:từ|kể từ|từ sau|trước đây|bắt đầu từ)\s+(?:(?:năm|cuối năm|đầu năm)\s+)?$")
+# Words that put a figure into a comparison, after which no year is the figure's own.
+COMPARISON_OPENERS = re.compile(r"\b(?:so với|so cùng kỳ|cùng kỳ|tăng so|giảm so)\b")
+
+# ---------------------------------------------------------------- sentences
+
+# Abbreviations written with a full stop that does not end a sentence ("TP. Hồ Chí Minh",
+# "TX. Hòa Thành", "PGS. TS. Nguyễn Văn A"); single capitals are initials ("Nguyễn V. A").
+DOTTED_ABBREVIATIONS = frozenset(
+    "TP Tp tp TX Tx tx TT P Q H X Th ThS Ths TS GS PGS BS KS CN NXB Mr Mrs Ms St Dr Đ/c đ/c ĐC Nxb".split()
+)
+
+# ---------------------------------------------------------------- question words
+
+# Function words and question words: they carry no topic, and questions are full of them.
+STOPWORDS = frozenset(
+    """
+    à ạ à_ơi ai anh ấy bao_giờ bao_lâu bao_nhiêu bạn bị bởi cả các cái cần cho chứ chưa có_phải chị
+    chúng_ta cùng của cũng đã đang đây để đến_nỗi đều điều do đó được gì hay hãy hả hết hơn khi
+    không_biết là lại làm_sao lên mà mấy mình nào này nên nếu ngoài nhé nhỉ như như_thế_nào nhưng
+    những nơi nữa ở ơi ra_sao rằng rồi sao sau sẽ so tại thế thế_nào thì thôi trên trong từ tới và
+    vào vậy vẫn về vì với vừa xin đâu ư ừ nha nhá ko k thưa cho_hỏi hỏi muốn_biết biết cho_biết
+    xin_hỏi em tôi ad vui_lòng giúp giùm dùm các_bạn bác cô chú ông bà thế_nào_vậy là_gì là_ai
+    là_bao_nhiêu có_những có_bao_nhiêu kể liệt_kê nêu một những_gì thì_sao ra_làm_sao đấy kìa vâng
+    dạ như_nào sao_vậy làm còn ra có phải rõ xem cây chiếc
+    """.split()
+)
+
+# Phrases of questions that news articles rarely contain.
+QUESTION_PHRASES = """
+bao nhiêu là bao nhiêu như thế nào ra sao là gì là ai ở đâu khi nào năm nào ngày nào bao giờ
+có phải không được không có bao nhiêu mấy nào những gì tăng bao nhiêu phần trăm đạt bao nhiêu
+cho hỏi xin hỏi muốn biết tăng trưởng thu nhập bình quân đầu người thu ngân sách dân số
+diện tích mật độ dân số tỷ lệ hộ nghèo kế hoạch mục tiêu chỉ tiêu đến năm trước năm giai đoạn
+tầm nhìn so với cùng kỳ nhanh hơn chậm hơn cao hơn thấp hơn bên nào hay là so sánh
+được bao nhiêu tỷ đồng triệu đồng phần trăm chưa làm được chưa đạt đã làm gì làm những gì
+có mấy mấy sản phẩm mấy xã mấy nhiệm vụ mấy vấn đề mấy lần mấy năm mấy tháng thứ mấy khóa mấy
+vậy là bao nhiêu vậy là gì vậy thế nào vậy như thế nào vậy ra sao vậy là ai vậy nào vậy khi nào vậy
+nhỉ bao nhiêu nhỉ ạ bao nhiêu ạ không ạ được không ạ ở đâu vậy bao giờ vậy có không
+thế nào nhỉ ra sao nhỉ là gì nhỉ là ai nhỉ khi nào nhỉ
+"""
+# Questions are the text being restored, and their register ("có mấy", "vậy") is rare in news:
+# a pair of syllables from a question phrase counts like many corpus occurrences.
+QUESTION_WEIGHT = 20
+
+# What kind of answer is wanted decides what a passage must contain to answer at all.
+QUANTITY = re.compile(
+    r"\b(?:bao nhiêu|mấy|bao nhiêu phần trăm|tỷ lệ|tỉ lệ|tăng bao nhiêu|số lượng|tổng số)\b"
+)
+WHEN_YEAR = re.compile(
+    r"\b(?:năm nào|năm bao nhiêu|khi nào|bao giờ|thời hạn|lúc nào|đến năm nào|trước năm nào)\b"
+)
+WHEN_DAY = re.compile(r"\b(?:ngày nào|ngày bao nhiêu|hôm nào|những ngày nào)\b")
+ORDINAL = re.compile(r"\b(?:lần thứ mấy|thứ mấy|khóa mấy|khoá mấy|khóa nào|nhiệm kỳ nào)\b")
+COMPARE = re.compile(
+    r"\b(?:so sánh|so với|hay là|hay|bên nào|nơi nào|khác nhau|chênh lệch|nhanh hơn|chậm hơn|cao hơn|thấp hơn|nhiều hơn|ít hơn)\b"
+)
+
+# The level of government a question is about: "Chủ tịch UBND TX Kỳ Anh" is not the province's.
+COUNCIL = r"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|hội đồng nhân dân|hđnd|mặt trận tổ quốc)"
+LEVEL = {
+    "town": re.compile(
+        rf"{COUNCIL}\s+(?:thị xã|thành phố|huyện|tx|tp)\b|\b(?:thị|thành|huyện)\s+(?:ủy|uỷ)\b",
+        re.IGNORECASE,
+    ),
+    "province": re.compile(rf"{COUNCIL}\s+tỉnh\b|\btỉnh\s+(?:ủy|uỷ)\b", re.IGNORECASE),
+}
+
+
+# Offices a question may ask the holder of; "Phó Bí thư" (deputy) is another office than "Bí thư".
+ROLE = re.compile(
+    r"\b(?P<deputy>phó\s+)?(?P<role>bí thư|chủ tịch|giám đốc|trưởng ban|trưởng đoàn|chánh văn phòng)\b",
+    re.IGNORECASE,
+)
+
+# Words without which the patterns above cannot match. Ranking asks about 40 passages per
+# question; most name no office or body, and a substring test is far cheaper than the scan.
+ROLE_HINTS = ("bí thư", "chủ tịch", "giám đốc", "trưởng ban", "trưởng đoàn", "chánh văn phòng")
+LEVEL_HINTS = ("ủy", "uỷ", "ubnd", "hđnd", "hội đồng", "mặt trận")
+# The same patterns, case-sensitive, for lower-cased text: twice as fast as re.IGNORECASE.
+ROLE_LOW = re.compile(ROLE.pattern)
+LEVEL_LOW = {name: re.compile(rx.pattern) for name, rx in LEVEL.items()}
+# Letters that re.IGNORECASE takes for "i", "k", "s" or "å" but str.lower() does not turn into
+# them (or, for "İ", into two characters): with one of these, only the slow patterns are exact.
+FOLDS_APART = re.compile("[İıſ\u212a\u212b]")
+
+# Measure units a quantity question may ask for: the answer must carry the same unit.
+UNIT_WORDS = {
+    "%": ("%", "phần trăm"),
+    "tỷ": ("tỷ",),
+    "triệu": ("triệu",),
+    "km2": ("km2", "km²", "người/km2"),
+    "km": ("km",),
+    "ha": ("ha", "héc ta", "hecta"),
+    "usd": ("usd",),
+    "lượt": ("lượt",),
+}
+UNIT_ASKED = re.compile(
+    r"(?:bao nhiêu|mấy)\s*(?P<u>%|phần trăm|tỷ|triệu|km2|km²|km|ha|héc ta|hecta|usd|lượt)(?![^\W\d_])"
+    r"|(?P<u2>người/km2|người/km²)"
+    r"|bao nhiêu\s+(?:\w+\s+){0,2}?(?P<u3>km2|km|ha|usd)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+WHERE = re.compile(
+    r"\b(?:ở đâu|tại đâu|nơi nào|chỗ nào|địa điểm nào|vị trí nào|ở xã nào|ở phường nào|những xã nào|những phường nào|xã nào|phường nào|huyện nào|tỉnh nào|đâu)\b"
+)
+WHO = re.compile(r"\b(?:ai|là ai|người nào|(?<!đơn )vị nào|đồng chí nào)\b")
+# The noun before "nào" / "gì" is what the answer is ("những xã nào", "đơn vị nào"): the answer
+# names them, it need not say the word.
+ASKED_TYPE = re.compile(r"((?:[^\W\d_]+\s+){1,2})(?:nào|gì)\b")
+# Words of comparing, which the passages compared need not contain ("bên nào nhiều hơn").
+COMPARE_PHRASES = re.compile(
+    r"\b(?:(?:bên|nơi|năm|địa phương|chỗ|cái|ai) nào )?(?:nhiều|cao|lớn|thấp|ít|nhỏ|nhanh|chậm|tốt|mạnh) hơn\b"
+    r"|\b(?:so sánh|so với|hay là|khác nhau|chênh lệch|bên nào|nơi nào)\b"
+)
+# Counted nouns a quantity may be asked in: "mấy phường mấy xã" is answered by "6 phường ... 2 xã".
+COUNTED = (
+    "xã phường thị trấn huyện thôn bản tổ dân phố hộ người lao động doanh nghiệp dự án công trình "
+    "sản phẩm tiêu chí chỉ tiêu nhiệm vụ trường trạm khu cụm đơn vị làng nghề di tích"
+).split()
+COUNTED_ASKED = re.compile(
+    r"\b(?:mấy|bao nhiêu)\s+("
+    + "|".join(
+        sorted(
+            {
+                "thị trấn",
+                "tổ dân phố",
+                "doanh nghiệp",
+                "dự án",
+                "công trình",
+                "sản phẩm",
+                "tiêu chí",
+                "chỉ tiêu",
+                "nhiệm vụ",
+                "lao động",
+                "đơn vị",
+                "làng nghề",
+                "di tích",
+                *COUNTED,
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b"
+)
+YES_NO = re.compile(
+    r"^(?:có phải|phải chăng)\b|\b(?:có|đã|được|sẽ|đang)\b.{2,80}\b(?:không|chưa|chứ)\s*[?.!]*\s*$"
+)
+# A figure over years: "qua các năm", "từ 2020 đến 2023", "biểu đồ".
+SERIES = re.compile(
+    r"\b(?:qua các năm|các năm|hằng năm|hàng năm|từng năm|mỗi năm|biểu đồ|diễn biến|xu hướng)\b"
+    r"|\btừ (?:năm )?(?:19|20)\d\d (?:đến|tới|-) (?:năm )?(?:19|20)\d\d\b|(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d"
+)
+LIST_ASKED = re.compile(
+    r"\b(?:những (?:gì|nào|\w+ nào)|các \w+ nào|gồm (?:những )?(?:gì|ai|nào)|liệt kê|kể tên|kể ra|bao gồm những|có những)\b"
+)
+# The question asks for a plan or target, not what was achieved.
+TARGET_ASKED = re.compile(
+    r"\b(?:mục tiêu|phấn đấu|kế hoạch|dự kiến|dự toán|chỉ tiêu đề ra|định hướng|đặt ra|đề ra|sẽ|tầm nhìn"
+    r"|đến năm|tới năm|quy hoạch|chiến lược|lộ trình)\b"
+)
+# A sentence that states a plan or target rather than a result, when one of these comes
+# before its first figure ("phấn đấu đến năm 2025 thu nhập đạt 130 triệu đồng").
+TARGET_WORDS = re.compile(
+    r"\b(?:mục tiêu|phấn đấu|kế hoạch|dự kiến|dự toán|định hướng|sẽ|tầm nhìn|hướng tới|hướng đến"
+    r"|chỉ tiêu (?:đề ra|đặt ra|giao)|(?<!tính )đến năm|(?<!tính )tới năm|trình cấp thẩm quyền)\b"
+)
+# ... unless the plan is only what a result is measured against ("đạt 106,6% dự toán",
+# "vượt kế hoạch", "hoàn thành chỉ tiêu").
+MEASURED_AGAINST_PLAN = re.compile(
+    r"\b(?:đạt|vượt|bằng|so với|so|hoàn thành|thực hiện)\s+(?:và vượt\s+)?(?:[\d.,/]+\s*%?\s*)?(?:so với\s+)?"
+    r"(?:kế hoạch|dự toán|chỉ tiêu|mục tiêu|nghị quyết)"
+)
+# A sentence that states a result.
+RESULT_WORDS = re.compile(
+    r"\b(?:đạt|đã|ước đạt|ước tính|thực hiện|tăng|giảm|còn|có|là|được công nhận|hoàn thành|vượt)\b"
+)
+
+# What the figure of an indicator is counted in (the thesaurus names each indicator's family).
+UNIT_FAMILIES: dict[str, re.Pattern[str]] = {
+    family: re.compile(rf"\d[\d.,]*\s?(?:{units})(?![^\W\d_])", re.IGNORECASE)
+    for family, units in {
+        "tiền": r"(?:nghìn |ngàn |triệu |tỷ |tỉ )?(?:tỷ|tỉ|triệu|nghìn|ngàn)?\s?(?:đồng|usd)|(?:nghìn |ngàn )?tỷ|triệu|usd",
+        "người": r"(?:nghìn |ngàn |triệu )?(?:người|nhân khẩu|dân|lao động)",
+        "diện tích": r"km2|km²|ha|héc ta|hecta|m2|m²",
+        "%": r"%|phần trăm",
+        "lượt": r"(?:nghìn |ngàn |triệu )?lượt",
+    }.items()
+}
+# Questions about a change ("tăng bao nhiêu") are answered by a rate, whatever the indicator.
+ASKS_CHANGE = re.compile(r"\b(?:tăng|giảm)\s+(?:bao nhiêu|mấy)\b")
