@@ -33,7 +33,6 @@ import os
 import platform
 import resource
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -111,9 +110,15 @@ def machine() -> dict:
         "ram_gb": round(ram, 1),
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "sqlite": sqlite3.sqlite_version,
+        "sqlite": _sqlite_version(),
         "load_avg_start": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def _sqlite_version() -> str:
+    from bot.storage.inspect import SQLITE_VERSION
+
+    return SQLITE_VERSION
 
 
 def settings_for(root: Path, db: Path, corpus: list[Path], workers: int = 0) -> Settings:
@@ -131,21 +136,21 @@ def settings_for(root: Path, db: Path, corpus: list[Path], workers: int = 0) -> 
 
 async def phase_build(args: dict) -> dict:
     """A full build from an empty database."""
-    from bot import indexer
-    from bot.storage.db import Database
+    from bot import index
+    from bot.storage.index_store import IndexStore
     from bot.text.analyze import _tokenizer
 
     s = settings_for(Path(args["root"]), Path(args["db"]), [Path(c) for c in args["corpus"]], args["workers"])
     t = time.perf_counter()
     _tokenizer()  # pyvi's import is a constant, not indexing throughput
     pyvi_s = time.perf_counter() - t
-    db = await Database.open(s.db_path)
+    store = await IndexStore.open(s.db_path)
     load = os.getloadavg()[0]
     cpu = _cpu_seconds()
     try:
-        report, _ = await indexer.rebuild(db, s)
+        report, _ = await index.rebuild(store, s)
     finally:
-        await db.close()
+        await store.close()
     cpu = _cpu_seconds() - cpu
     return {
         # CPU seconds of this process and its workers: with the wall time, how much of the
@@ -159,7 +164,7 @@ async def phase_build(args: dict) -> dict:
         "segmented_passages": report.segmented_passages,
         "seconds": report.seconds,
         "passages_per_s": report.passages / report.seconds if report.seconds else 0.0,
-        "workers": indexer.worker_count(s),
+        "workers": index.worker_count(s),
         "pyvi_import_s": pyvi_s,
         "problems": [f"{p.path}: {p.reason}" for p in report.problems],
         "peak_rss_mb": peak_rss_mb(),
@@ -249,21 +254,9 @@ async def phase_serve(args: dict) -> dict:
 
 def load_passage_tokens(db: Path) -> list[list[str]]:
     """Every indexed passage's tokens, in index order, as the snapshot was built from them."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        terms = dict(conn.execute("SELECT id, term FROM terms"))
-        out: list[list[str]] = []
-        from bot.indexer import TOKEN_ROWS, unpack
+    from bot.storage.inspect import passage_tokens
 
-        for tok, lens, packed in conn.execute(TOKEN_ROWS):
-            words = [terms[i] for i in unpack(tok, packed).tolist()]
-            at = 0
-            for n in np.frombuffer(lens, dtype=np.int32).tolist():
-                out.append(words[at : at + n])
-                at += n
-        return out
-    finally:
-        conn.close()
+    return passage_tokens(db)
 
 
 def top_k_agree(ours: np.ndarray, ref: np.ndarray, top: np.ndarray, k: int) -> bool:
@@ -427,25 +420,9 @@ def text_size(dirs: list[Path]) -> tuple[int, int]:
 
 
 def db_size(db: Path) -> dict:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        page = conn.execute("PRAGMA page_size").fetchone()[0]
-        free = conn.execute("PRAGMA freelist_count").fetchone()[0] * page
-        tables = {}
-        try:
-            for name, size in conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"):
-                tables[name] = size
-        except sqlite3.Error:
-            pass
-    finally:
-        conn.close()
-    wal = Path(f"{db}-wal")
-    return {
-        "bytes": db.stat().st_size,
-        "wal_bytes": wal.stat().st_size if wal.exists() else 0,
-        "free_bytes": free,
-        "tables": tables,
-    }
+    from bot.storage.inspect import database_size
+
+    return database_size(db)
 
 
 # ---------------------------------------------------------------- the run

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import errno
 import hashlib
 import hmac
 import logging
 import os
 import re
 import secrets
-import sqlite3
 import time
 import unicodedata
 from dataclasses import replace
@@ -20,11 +18,14 @@ from bot.answer.render import render_plain
 from bot.config import Settings
 from bot.corpus.loader import ARTICLE_SUFFIXES, decode, parse_article
 from bot.errors import BotError, CorpusError, IndexNotReady, ReloadInProgress, StorageError, UploadRejected
-from bot.indexer import PassageReader, Progress, load_snapshot, rebuild
+from bot.index import Loaded, Progress, load, rebuild
 from bot.models import Answer, ArticleInfo, Coverage, ReloadReport, Source, Stats
 from bot.qa import answer_question
 from bot.search.snapshot import Snapshot
+from bot.storage.connection import failure_kind
 from bot.storage.db import Database
+from bot.storage.index_store import IndexStore
+from bot.storage.passages import PassageReader
 from bot.text.places import Gazetteer
 
 log = logging.getLogger(__name__)
@@ -34,13 +35,13 @@ NOTHING_MORE = "Tôi không còn đoạn nào khác liên quan đến câu hỏi
 
 
 class Engine:
-    def __init__(self, settings: Settings, db: Database, log_db: Database | None = None) -> None:
+    def __init__(self, settings: Settings, db: Database, store: IndexStore) -> None:
         self.settings = settings
+        # The question log and feedback (aiosqlite), and the index (a connection of its own: a
+        # rebuild holds a long write transaction there, and a question logged on that connection
+        # would join it, vanish if the rebuild rolled back, and leave its id to the next question).
         self.db = db
-        # The question log and feedback have a connection of their own: a rebuild holds a write
-        # transaction on `db` across awaits, and a question logged on that connection would join
-        # it, vanish if the rebuild rolled back, and leave its id to the next question.
-        self.log_db = log_db or db
+        self.store = store
         self._snapshot: Snapshot | None = None
         self._reader: PassageReader | None = None
         self._reload_lock = asyncio.Lock()
@@ -48,7 +49,11 @@ class Engine:
 
     @classmethod
     async def open(
-        cls, settings: Settings, *, build: bool = True, progress: Progress | None = None
+        cls,
+        settings: Settings,
+        *,
+        build: bool = True,
+        progress: Progress | None = None,
     ) -> Engine:
         """Open the database, load the last good index, and build it if missing or stale.
 
@@ -60,16 +65,14 @@ class Engine:
         except StorageError as e:
             raise storage_error(e, "open") from e
         try:
-            log_db = await Database.open(settings.db_path)
+            store = await IndexStore.open(settings.db_path)
         except StorageError as e:
             await db.close()
             raise storage_error(e, "open") from e
-        engine = cls(settings, db, log_db)
+        engine = cls(settings, db, store)
         try:
             await engine._load_user_key()
-            loaded = await load_snapshot(db)
-            if loaded:
-                engine._snapshot, engine._reader = loaded
+            engine._swap(await load(store))
             if build:
                 try:
                     await engine.reload(progress=progress)
@@ -86,9 +89,17 @@ class Engine:
         if self._reader:
             self._reader.close()
             self._reader = None
-        if self.log_db is not self.db:
-            await self.log_db.close()
+        await self.store.close()
         await self.db.close()
+
+    def _swap(self, loaded: Loaded | None) -> None:
+        """Serve from a newly loaded snapshot; the old one's passage reader is closed."""
+        if loaded is None:
+            return
+        old_reader = self._reader
+        self._snapshot, self._reader = loaded.snapshot, loaded.reader
+        if old_reader:
+            old_reader.close()
 
     # ------------------------------------------------------------------ answering
 
@@ -151,7 +162,7 @@ class Engine:
         for the database (a rebuild writing the new index holds SQLite's only write lock).
         """
         try:
-            return await self.log_db.log_question(
+            return await self.db.log_question(
                 user_hash=user,
                 channel=channel,
                 question=question,
@@ -176,7 +187,7 @@ class Engine:
             if key is None:
                 key = secrets.token_hex(32)
                 await self.db.set_meta("user_hash_key", key)
-        except sqlite3.Error:
+        except StorageError:
             # A database that cannot be written: a key for this run only. Hashes then differ
             # from one run to the next, but a user id is never stored in clear.
             log.exception("user hash key not stored; using a key for this run only")
@@ -196,16 +207,11 @@ class Engine:
         async with self._reload_lock:
             try:
                 report, wrote = await rebuild(
-                    self.db, self.settings, progress, force=force or self._snapshot is None
+                    self.store, self.settings, progress, force=force or self._snapshot is None
                 )
                 if wrote or self._snapshot is None:
-                    loaded = await load_snapshot(self.db)
-                    if loaded:
-                        old_reader = self._reader
-                        self._snapshot, self._reader = loaded
-                        if old_reader:
-                            old_reader.close()
-            except sqlite3.Error as e:
+                    self._swap(await load(self.store))
+            except StorageError as e:
                 # The rebuild rolled back: the index in memory is the last good one and serves on.
                 raise storage_error(e, "reload") from e
             return report
@@ -248,20 +254,20 @@ class Engine:
 
     async def feedback(self, question_id: int, user: str, value: int) -> None:
         try:
-            await self.log_db.record_feedback(question_id, user, value)
+            await self.db.record_feedback(question_id, user, value)
         except StorageError as e:
             raise storage_error(e, "feedback") from e
 
     async def logged_question(self, question_id: int) -> str | None:
         try:
-            return await self.log_db.question_text(question_id)
-        except sqlite3.Error as e:
+            return await self.db.question_text(question_id)
+        except StorageError as e:
             raise storage_error(e, "read") from e
 
     async def stats(self) -> Stats:
         try:
-            return await self.log_db.stats()
-        except sqlite3.Error as e:
+            return await self.db.stats()
+        except StorageError as e:
             raise storage_error(e, "read") from e
 
     def coverage(self) -> Coverage:
@@ -309,33 +315,24 @@ _FAILED = {
 }
 
 
+_WHY = {
+    "full": "ổ đĩa đã đầy",
+    "readonly": "không có quyền ghi (tệp hoặc thư mục chỉ cho phép đọc)",
+    "cantopen": "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền truy cập)",
+    "busy": "cơ sở dữ liệu đang bị một tiến trình khác khóa, hãy thử lại sau ít phút",
+    "corrupt": "tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu SQLite",
+    "name_too_long": "tên tệp quá dài",
+}
+
+
 def storage_error(e: BaseException, action: str) -> StorageError:
     """A database or disk failure as a StorageError whose message says, in Vietnamese, what and why."""
     cause: BaseException = e
     while isinstance(cause, StorageError) and cause.__cause__ is not None:
         cause = cause.__cause__
-    code = getattr(cause, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    err = cause.errno if isinstance(cause, OSError) else None
-    if primary == sqlite3.SQLITE_FULL or err in (errno.ENOSPC, errno.EDQUOT):
-        why = "ổ đĩa đã đầy"
-    elif primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM) or err in (
-        errno.EROFS,
-        errno.EACCES,
-        errno.EPERM,
-    ):
-        why = "không có quyền ghi (tệp hoặc thư mục chỉ cho phép đọc)"
-    elif primary == sqlite3.SQLITE_CANTOPEN:
-        why = "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền truy cập)"
-    elif primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        why = "cơ sở dữ liệu đang bị một tiến trình khác khóa, hãy thử lại sau ít phút"
-    elif primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        why = "tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu SQLite"
-    elif err == errno.ENAMETOOLONG:
-        why = "tên tệp quá dài"
-    else:
-        why = "lỗi đọc ghi dữ liệu"
-    return StorageError(f"{action}: {cause}", user_message=_FAILED[action].format(why=why))
+    kind = failure_kind(e if isinstance(e, StorageError) else cause)
+    why = _WHY.get(kind, "lỗi đọc ghi dữ liệu")
+    return StorageError(f"{action}: {cause}", user_message=_FAILED[action].format(why=why), kind=kind)
 
 
 __all__ = ["BotError", "Engine", "safe_filename", "storage_error"]

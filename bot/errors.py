@@ -37,7 +37,14 @@ class IndexNotReady(BotError):
 
 
 class StorageError(BotError):
+    """The database or the disk failed. `kind` says why, for the message the admin reads: "full",
+    "readonly", "cantopen", "busy", "corrupt", "name_too_long" or "io"."""
+
     user_message = "Cơ sở dữ liệu của bot đang gặp sự cố; câu trả lời vẫn dùng dữ liệu đã nạp."
+
+    def __init__(self, detail: str = "", *, user_message: str | None = None, kind: str = "io") -> None:
+        super().__init__(detail, user_message=user_message)
+        self.kind = kind
 
 
 class NotAdmin(BotError):

@@ -1,5 +1,5 @@
-"""The index as the indexer stores and loads it: built in chunks and segments, from analyses
-cached by an older version, from an older snapshot layout, and resumed after a failed build."""
+"""The index as it is stored and loaded: built in chunks and segments, from analyses cached by an
+older version, from a snapshot in an older layout (migrated), and resumed after a failed build."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import sqlite3
 import numpy as np
 import pytest
 
-import bot.indexer
+import bot.index.analysis
+import bot.index.build
 from bot.engine import Engine
 from bot.search.bm25 import BM25Index
 from bot.storage.db import Database
+from bot.storage.index_layout import split_grams, unpack
 from bot.text.analyze import analyze
 
 QUERIES = [
@@ -48,8 +50,8 @@ def same_index(a: BM25Index, b: BM25Index) -> None:
 
 async def test_built_in_chunks_and_segments_as_in_memory(settings, seed_items, seed_snapshot, monkeypatch):
     # 64 passages a segment and 300 tokens a chunk: the seeds' index spans several of each.
-    monkeypatch.setattr(bot.indexer, "SEGMENT_BITS", 6)
-    monkeypatch.setattr(bot.indexer, "CHUNK_TOKENS", 300)
+    monkeypatch.setattr(bot.index.build, "SEGMENT_BITS", 6)
+    monkeypatch.setattr(bot.index.build, "CHUNK_TOKENS", 300)
     engine = await Engine.open(settings)
     try:
         index = engine.snapshot.retriever.index
@@ -84,7 +86,7 @@ async def test_analyses_cached_by_an_older_version_are_converted(engine, setting
         for h, blob, packed, tokens in conn.execute(
             "SELECT hash, grams, packed, tokens FROM analyses"
         ).fetchall():
-            ui, uc, bi, bc = bot.indexer._split_grams(bot.indexer.unpack(blob, packed))
+            ui, uc, bi, bc = split_grams(unpack(blob, packed))
             old = [
                 {names[int(i)]: int(c) for i, c in zip(ui, uc, strict=True)},
                 {names[int(i)]: int(c) for i, c in zip(bi, bc, strict=True)},
@@ -92,7 +94,7 @@ async def test_analyses_cached_by_an_older_version_are_converted(engine, setting
             conn.execute(
                 "UPDATE analyses SET grams = NULL, first_passage = NULL, ngrams_json = ?, tokens = ?, packed = 0"
                 " WHERE hash = ?",
-                (json.dumps(old, ensure_ascii=False), bot.indexer.unpack(tokens, packed).tobytes(), h),
+                (json.dumps(old, ensure_ascii=False), unpack(tokens, packed).tobytes(), h),
             )
         conn.execute("DELETE FROM grams")
     await engine.reload(force=True)
@@ -103,11 +105,10 @@ async def test_analyses_cached_by_an_older_version_are_converted(engine, setting
         assert conn.execute("SELECT COUNT(*) FROM analyses WHERE grams IS NULL").fetchone() == (0,)
 
 
-@pytest.mark.parametrize("layout", [1, 2])
-async def test_a_snapshot_in_an_older_layout_still_loads(engine, settings, layout):
-    """1: plain arrays (int32 passages, uint16 counts) in the snapshot row; 2: compact arrays there."""
-    index = engine.snapshot.retriever.index
-    with sqlite3.connect(settings.db_path) as conn:
+def to_older_layout(db, index: BM25Index, layout: int) -> None:
+    """Rewrite the database's snapshot as a version before 0006_snapshot_layout_3_only wrote it:
+    1, plain arrays (int32 passages, uint16 counts) in the snapshot row; 2, compact arrays there."""
+    with sqlite3.connect(db) as conn:
         arrays = dict(conn.execute("SELECT name, data FROM snapshot_arrays"))
         if layout == 1:
             n = len(index.vocab)
@@ -132,38 +133,51 @@ async def test_a_snapshot_in_an_older_layout_still_loads(engine, settings, layou
             (layout, *(arrays[c] for c in cols)),
         )
         conn.execute("DELETE FROM snapshot_arrays")
-    db = await Database.open(settings.db_path)
+        conn.execute("DELETE FROM schema_migrations WHERE name >= '0006'")
+
+
+def layouts(db) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT layout, length(ptr), seg_counts FROM snapshot").fetchall()
+
+
+async def test_a_snapshot_in_layout_2_is_migrated_as_it_is(engine, settings):
+    index = engine.snapshot.retriever.index
+    before = snapshot_row(settings.db_path)
+    to_older_layout(settings.db_path, index, 2)
+    other = await Engine.open(settings, build=False)  # 0006 moves the arrays to snapshot_arrays
     try:
-        snap, reader = await bot.indexer.load_snapshot(db)
-        try:
-            assert (snap.retriever.index.seg_counts is None) == (layout == 1)
-            same_index(snap.retriever.index, index)
-            assert snap.coverage == engine.coverage()
-        finally:
-            reader.close()
+        assert layouts(settings.db_path) == [(3, 0, None)]
+        after = snapshot_row(settings.db_path)
+        for name in ("ptr", "docs", "tfs", "doc_len", "doc_article", "doc_passage", "term_ids", "seg_counts"):
+            assert after[name] == before[name], name
+        same_index(other.snapshot.retriever.index, index)
+        assert other.coverage() == engine.coverage()
+        assert other.answer(QUERIES[0]).quotes == engine.answer(QUERIES[0]).quotes
     finally:
-        await db.close()
+        await other.close()
 
 
-async def test_a_failed_build_keeps_its_analyses_for_the_next(fresh, settings, monkeypatch):
-    async def fail(db, report):
-        raise RuntimeError("killed")
-
-    monkeypatch.setattr(bot.indexer, "_write_snapshot", fail)
-    with pytest.raises(RuntimeError):
-        await fresh.reload()
-    with sqlite3.connect(settings.db_path) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone() == (0,)
-        assert conn.execute("SELECT COUNT(*) FROM analyses").fetchone() == (5,)
-    monkeypatch.undo()
-
-    calls = []
-    real = bot.indexer._analyze_job
-    monkeypatch.setattr(bot.indexer, "_analyze_job", lambda job: calls.append(job) or real(job))
-    report = await fresh.reload()
-    assert calls == []  # nothing analysed twice
-    assert (report.new, report.articles, report.segmented_passages) == (5, 5, 0)
-    assert report.passages == fresh.coverage().passages > 100
+async def test_a_snapshot_in_layout_1_is_rebuilt_from_the_cached_analyses(engine, settings, monkeypatch):
+    index = engine.snapshot.retriever.index
+    to_older_layout(settings.db_path, index, 1)
+    analysed = []
+    real = bot.index.analysis.analyze_job
+    monkeypatch.setattr(bot.index.analysis, "analyze_job", lambda job: analysed.append(job) or real(job))
+    other = await Engine.open(settings, build=False)
+    try:
+        assert not other.has_index  # 0006 took out the snapshot it cannot convert...
+        assert layouts(settings.db_path) == []
+    finally:
+        await other.close()
+    other = await Engine.open(settings)  # ...and the start builds it again from the cache
+    try:
+        assert analysed == []
+        assert layouts(settings.db_path) == [(3, 0, None)]
+        same_index(other.snapshot.retriever.index, index)
+        assert other.coverage() == engine.coverage()
+    finally:
+        await other.close()
 
 
 async def test_a_database_missing_a_late_column_gets_it(tmp_path):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import bot.indexer
+import bot.index.analysis
+import bot.index.build
 import bot.text.analyze
 from bot.config import Settings
 from bot.engine import Engine
@@ -83,7 +84,7 @@ async def test_first_build_then_unchanged_rebuild(fresh, settings, monkeypatch):
     assert first.problems == []
     assert {a.path for a in fresh.snapshot.articles} == SEED_PATHS
 
-    jobs = Spy(monkeypatch, bot.indexer, "_analyze_job")
+    jobs = Spy(monkeypatch, bot.index.analysis, "analyze_job")
     pyvi = Spy(monkeypatch, bot.text.analyze, "segment")
     again = await fresh.reload()
     assert (again.new, again.changed, again.removed) == (0, 0, 0)
@@ -105,7 +106,7 @@ async def test_reopening_a_built_database_does_not_segment(settings, monkeypatch
     eng = await Engine.open(settings)
     n = eng.coverage().passages
     await eng.close()
-    jobs = Spy(monkeypatch, bot.indexer, "_analyze_job")
+    jobs = Spy(monkeypatch, bot.index.analysis, "analyze_job")
     eng = await Engine.open(settings)
     try:
         assert jobs.calls == []
@@ -125,7 +126,7 @@ async def test_modified_file_is_the_only_one_reprocessed(fresh, settings, monkey
         ),
         encoding="utf-8",
     )
-    jobs = Spy(monkeypatch, bot.indexer, "_analyze_job")
+    jobs = Spy(monkeypatch, bot.index.analysis, "analyze_job")
     report = await fresh.reload()
     assert (report.new, report.changed, report.removed, report.unchanged) == (0, 1, 0, 4)
     assert [job[0][0] for job in jobs.calls] == [KM2023]
@@ -271,13 +272,13 @@ async def test_failed_rebuild_keeps_the_previous_index(engine, settings, monkeyp
         km.read_text(encoding="utf-8").replace("92,5 triệu đồng", "93,7 triệu đồng"), encoding="utf-8"
     )
 
-    real_write_snapshot = bot.indexer._write_snapshot
+    real_build = bot.index.build.build_snapshot
 
-    async def write_then_fail(db, report):
-        await real_write_snapshot(db, report)  # articles, passages and snapshot all written...
+    def build_then_fail(writer):
+        real_build(writer)  # articles, passages and snapshot all written...
         raise RuntimeError("disk full")  # ...then the build dies before committing
 
-    monkeypatch.setattr(bot.indexer, "_write_snapshot", write_then_fail)
+    monkeypatch.setattr(bot.index.build, "build_snapshot", build_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         await engine.reload()
 
@@ -305,7 +306,7 @@ async def test_failed_rebuild_keeps_the_previous_index(engine, settings, monkeyp
         await other.close()
 
     # Once the fault is gone, the next rebuild applies the change.
-    monkeypatch.setattr(bot.indexer, "_write_snapshot", real_write_snapshot)
+    monkeypatch.setattr(bot.index.build, "build_snapshot", real_build)
     report = await engine.reload()
     assert (report.changed, report.removed, report.articles) == (1, 1, 4)
     assert engine.answer(KA_QUESTION).refused
@@ -315,10 +316,10 @@ async def test_failed_rebuild_keeps_the_previous_index(engine, settings, monkeyp
 
 
 async def test_failed_first_build_leaves_no_half_index(fresh, settings, monkeypatch):
-    async def fail(db, report):
+    def fail(writer):
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(bot.indexer, "_write_snapshot", fail)
+    monkeypatch.setattr(bot.index.build, "build_snapshot", fail)
     with pytest.raises(RuntimeError):
         await fresh.reload()
     assert db_rows(settings, "SELECT COUNT(*) FROM articles") == [(0,)]

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import StorageError
+from bot.storage.connection import connect, failure_kind, now_iso
+
+# A step that SQL alone cannot take: (connection inside the step's transaction, database path).
+Step = Callable[[sqlite3.Connection, Path], None]
 
 
 @dataclass(frozen=True)
 class Migration:
     name: str
     sql: str
+    step: Step | None = None  # runs after sql, in the same transaction
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -123,4 +133,110 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE TABLE snapshot_arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
         """,
     ),
+    Migration(
+        "0006_snapshot_layout_3_only",
+        """
+        -- Only layout 3 is read from now on. Layout 2 held the same arrays in the snapshot row:
+        -- they move to snapshot_arrays as they are.
+        INSERT OR REPLACE INTO snapshot_arrays (name, data) SELECT 'ptr', ptr FROM snapshot WHERE layout = 2;
+        INSERT OR REPLACE INTO snapshot_arrays (name, data) SELECT 'docs', docs FROM snapshot WHERE layout = 2;
+        INSERT OR REPLACE INTO snapshot_arrays (name, data) SELECT 'tfs', tfs FROM snapshot WHERE layout = 2;
+        INSERT OR REPLACE INTO snapshot_arrays (name, data) SELECT 'doc_len', doc_len FROM snapshot WHERE layout = 2;
+        INSERT OR REPLACE INTO snapshot_arrays (name, data) SELECT 'doc_article', doc_article FROM snapshot WHERE layout = 2;
+        INSERT OR REPLACE INTO snapshot_arrays (name, data) SELECT 'doc_passage', doc_passage FROM snapshot WHERE layout = 2;
+        INSERT OR REPLACE INTO snapshot_arrays (name, data) SELECT 'term_ids', term_ids FROM snapshot WHERE layout = 2;
+        INSERT OR REPLACE INTO snapshot_arrays (name, data) SELECT 'seg_counts', seg_counts FROM snapshot WHERE layout = 2;
+        INSERT OR REPLACE INTO snapshot_arrays (name, data) SELECT 'tf_over', tf_over FROM snapshot WHERE layout = 2;
+        UPDATE snapshot SET ptr = x'', docs = x'', tfs = x'', doc_len = x'', doc_article = x'',
+            doc_passage = x'', term_ids = x'', seg_counts = NULL, tf_over = NULL, layout = 3
+            WHERE layout = 2;
+        -- Layout 1 (int32 postings, no segments) cannot be converted in SQL. Its snapshot goes;
+        -- the next start builds the index again from the cached analyses, analysing nothing.
+        DELETE FROM snapshot WHERE layout = 1;
+        """,
+    ),
 )
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    return [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+
+def migrate(conn: sqlite3.Connection, db_path: Path, migrations: Sequence[Migration]) -> list[str]:
+    """Apply the missing steps in order; each step and its record commit together or not at all."""
+    done = set(applied(conn))
+    out = []
+    for m in migrations:
+        if m.name in done:
+            continue
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            # Another process starting on the same database may have applied it meanwhile.
+            if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (m.name,)).fetchone():
+                conn.execute("COMMIT")
+                continue
+            for statement in _statements(m.sql):
+                conn.execute(statement)
+            if m.step is not None:
+                m.step(conn, db_path)
+            conn.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (m.name, now_iso())
+            )
+            conn.execute("COMMIT")
+        except (sqlite3.Error, OSError, StorageError) as e:
+            if conn.in_transaction:  # SQLite may have rolled back already (full disk)
+                conn.execute("ROLLBACK")
+            raise StorageError(f"migration {m.name} failed: {e}", kind=failure_kind(e)) from e
+        out.append(m.name)
+    _add_late_columns(conn)
+    return out
+
+
+def _add_late_columns(conn: sqlite3.Connection) -> None:
+    """Columns a migration gained after some databases had applied it: added where missing.
+
+    0004_compact_index ran for a while, in shared working copies, before it had
+    analyses.packed; those databases record the step as done and lack the column.
+    """
+    columns = {r[0] for r in conn.execute("SELECT name FROM pragma_table_info('analyses')")}
+    if columns and "packed" not in columns:
+        conn.execute("ALTER TABLE analyses ADD COLUMN packed INTEGER NOT NULL DEFAULT 0")
+
+
+def run(db_path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
+    """Bring the database at db_path up to date, on a connection of its own; the steps applied."""
+    try:
+        conn = connect(db_path)
+    except sqlite3.Error as e:
+        raise StorageError(f"cannot open database {db_path}: {e}", kind=failure_kind(e)) from e
+    try:
+        return migrate(conn, db_path, migrations)
+    finally:
+        conn.close()
+
+
+def names_applied(db_path: Path) -> list[str]:
+    try:
+        conn = connect(db_path)
+    except sqlite3.Error as e:
+        raise StorageError(f"cannot open database {db_path}: {e}", kind=failure_kind(e)) from e
+    try:
+        return applied(conn)
+    except sqlite3.Error as e:
+        raise StorageError(f"cannot read the migrations: {e}", kind=failure_kind(e)) from e
+    finally:
+        conn.close()
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (our scripts have no semicolons inside literals)."""
+    out = []
+    for part in script.split(";"):
+        lines = [line for line in part.splitlines() if not line.strip().startswith("--")]
+        stmt = "\n".join(lines).strip()
+        if stmt:
+            out.append(stmt)
+    return out

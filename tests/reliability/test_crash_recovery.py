@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from rel_support import bot_env, integrity, rows
 
+import bot.index.build
 import bot.search.snapshot
 from bot.config import Settings
 from bot.engine import Engine
@@ -223,9 +224,8 @@ async def test_disk_full_in_the_middle_of_the_write_keeps_the_old_index(engine: 
     add_articles(settings.root)
     # The database may grow by a few pages only: the rebuild's inserts fail part-way with
     # SQLITE_FULL, as on a full disk.
-    async with engine.db.conn.execute("PRAGMA page_count") as cur:
-        (pages,) = await cur.fetchone()
-    await engine.db.conn.execute(f"PRAGMA max_page_count = {pages + 8}")
+    pages = await engine.store.run(lambda conn: conn.execute("PRAGMA page_count").fetchone()[0])
+    await engine.store.run(lambda conn: conn.execute(f"PRAGMA max_page_count = {pages + 8}"))
     with pytest.raises(StorageError) as failed:
         await engine.reload()
     assert "ổ đĩa đã đầy" in failed.value.user_message
@@ -238,7 +238,7 @@ async def test_disk_full_in_the_middle_of_the_write_keeps_the_old_index(engine: 
     await assert_last_good_index(settings)
 
     # Room again: the same rebuild goes through.
-    await engine.db.conn.execute("PRAGMA max_page_count = 1073741823")
+    await engine.store.run(lambda conn: conn.execute("PRAGMA max_page_count = 1073741823"))
     report = await engine.reload()
     assert report.articles == 5 + 1 + 3
     assert not engine.answer(SAM_SON_Q).refused
@@ -248,14 +248,13 @@ async def test_a_component_failing_inside_the_transaction_keeps_the_old_index(
     engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ):
     add_articles(settings.root)
-    real_set_meta = engine.db.set_meta
+    real_build = bot.index.build.build_snapshot
 
-    async def out_of_memory(key: str, value: str) -> None:
-        if key == "analysis_version":  # the last step before COMMIT: articles and snapshot written
-            raise MemoryError("set_meta")
-        await real_set_meta(key, value)
+    def out_of_memory(writer):
+        real_build(writer)  # the last step before COMMIT: articles and snapshot written
+        raise MemoryError("after the snapshot")
 
-    monkeypatch.setattr(engine.db, "set_meta", out_of_memory)
+    monkeypatch.setattr(bot.index.build, "build_snapshot", out_of_memory)
     with pytest.raises(MemoryError):
         await engine.reload()
     assert not engine.reloading

@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 import errno
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from rel_support import integrity, rows, run_bot
 
-import bot.storage.db
+import bot.index.build
+import bot.storage.connection
 from bot.cli import cmd_ask
 from bot.config import Settings
 from bot.engine import Engine
@@ -36,8 +37,8 @@ SAM_SON_Q = "Sầm Sơn đón bao nhiêu lượt khách du lịch năm 2023?"
 
 async def both(engine: Engine, pragma: str) -> None:
     """A setting on the index connection and on the question log's."""
-    for db in {id(engine.db): engine.db, id(engine.log_db): engine.log_db}.values():
-        await db.conn.execute(pragma)
+    await engine.store.run(lambda conn: conn.execute(pragma))
+    await engine.db.conn.execute(pragma)
 
 
 def assert_vietnamese_admin_error(e: BotError, *words: str) -> None:
@@ -125,12 +126,12 @@ async def test_read_only_database(engine: Engine, settings: Settings):
 @pytest.fixture
 def read_only_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every connection the bot opens is a read-only one (SQLite's mode=ro), as on a read-only file."""
-    real = aiosqlite.connect
+    real = bot.storage.connection.target
 
-    def connect(path, **kwargs):
-        return real(f"file:{Path(path).resolve()}?mode=ro", uri=True, **kwargs)
+    def read_only(path: Path, *, readonly: bool = False) -> tuple[str, bool]:
+        return real(path, readonly=True)
 
-    monkeypatch.setattr(bot.storage.db.aiosqlite, "connect", connect)
+    monkeypatch.setattr(bot.storage.connection, "target", read_only)
 
 
 async def test_starting_on_a_read_only_database_serves_the_last_index(
@@ -195,21 +196,21 @@ async def test_questions_asked_while_a_rebuild_fails_are_kept(
     engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ):
     (settings.articles_dir / "sam-son.txt").write_text(SAM_SON, encoding="utf-8")
-    during: list[asyncio.Task] = []
-    real_set_meta = engine.db.set_meta
+    loop = asyncio.get_running_loop()
+    during = []
+    real_build = bot.index.build.build_snapshot
 
-    async def ask_then_fail(key: str, value: str) -> None:
-        if key != "analysis_version":
-            return await real_set_meta(key, value)
+    def ask_then_fail(writer) -> None:
+        real_build(writer)
         # Inside the rebuild's write transaction a question comes in; then the rebuild dies.
-        during.append(asyncio.create_task(engine.ask(KA_QUESTION, user="during")))
-        await asyncio.sleep(0.05)
+        during.append(asyncio.run_coroutine_threadsafe(engine.ask(KA_QUESTION, user="during"), loop))
+        time.sleep(0.05)
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(engine.db, "set_meta", ask_then_fail)
+    monkeypatch.setattr(bot.index.build, "build_snapshot", ask_then_fail)
     with pytest.raises(OSError):
         await engine.reload()
-    answer, qid = await during[0]
+    answer, qid = await asyncio.wrap_future(during[0])
     assert not answer.refused and qid is not None
     # The question is in the log under its id; the next question gets another one.
     assert await engine.logged_question(qid) == KA_QUESTION

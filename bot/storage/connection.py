@@ -1,0 +1,101 @@
+"""How the bot opens its SQLite file: the same settings on every connection, and SQLite's and the
+system's error codes turned into StorageError kinds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import sqlite3
+import urllib.parse
+from pathlib import Path
+
+import aiosqlite
+
+from bot.errors import StorageError
+
+# Every connection: foreign keys (passages go with their analysis), and a wait of 5 s for another
+# writer's lock before giving up. A writing one: the write-ahead log, so that readers never wait
+# for the writer, synced at checkpoints only.
+READ_SETTINGS = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
+WRITE_SETTINGS = (
+    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;"
+)
+
+
+def now_iso() -> str:
+    """The time stamps the database stores: UTC, to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def target(path: Path, *, readonly: bool = False) -> tuple[str, bool]:
+    """What sqlite3.connect is given for path: (database, uri)."""
+    if readonly:
+        return f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=ro", True
+    return str(path), False
+
+
+def connect(path: Path, *, readonly: bool = False, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are begun explicitly), with the bot's settings."""
+    database, uri = target(path, readonly=readonly)
+    conn = sqlite3.connect(database, uri=uri, isolation_level=None, check_same_thread=check_same_thread)
+    try:
+        if readonly:
+            conn.executescript(READ_SETTINGS)
+        else:
+            conn.executescript(WRITE_SETTINGS)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+async def connect_async(path: Path) -> aiosqlite.Connection:
+    database, uri = target(path)
+    conn = await aiosqlite.connect(database, uri=uri, isolation_level=None)
+    try:
+        await conn.executescript(WRITE_SETTINGS)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+# ---------------------------------------------------------------- errors
+
+
+_SQLITE_KINDS = {
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_READONLY: "readonly",
+    sqlite3.SQLITE_PERM: "readonly",
+    sqlite3.SQLITE_CANTOPEN: "cantopen",
+    sqlite3.SQLITE_BUSY: "busy",
+    sqlite3.SQLITE_LOCKED: "busy",
+    sqlite3.SQLITE_CORRUPT: "corrupt",
+    sqlite3.SQLITE_NOTADB: "corrupt",
+}
+_ERRNO_KINDS = {
+    errno.ENOSPC: "full",
+    errno.EDQUOT: "full",
+    errno.EROFS: "readonly",
+    errno.EACCES: "readonly",
+    errno.EPERM: "readonly",
+    errno.ENAMETOOLONG: "name_too_long",
+}
+
+
+def failure_kind(e: BaseException) -> str:
+    """Why a database or file operation failed, as a StorageError kind."""
+    if isinstance(e, StorageError):
+        return e.kind
+    code = getattr(e, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _SQLITE_KINDS.get(code & 0xFF, "io")
+    if isinstance(e, OSError):
+        return _ERRNO_KINDS.get(e.errno or 0, "io")
+    return "io"
+
+
+def storage_error(e: BaseException, what: str) -> StorageError:
+    """e (an sqlite3.Error or OSError) as the StorageError that leaves bot/storage."""
+    return StorageError(f"{what}: {e}", kind=failure_kind(e))
