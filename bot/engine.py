@@ -22,7 +22,8 @@ from bot.index import Loaded, Progress, load, rebuild
 from bot.models import Answer, ArticleInfo, Coverage, ReloadReport, Source, Stats
 from bot.qa import answer_question
 from bot.search.snapshot import Snapshot
-from bot.storage.connection import failure_kind
+from bot.storage import keyfile
+from bot.storage.connection import PRIVATE_FILE, failure_kind, private_dirs
 from bot.storage.db import Database
 from bot.storage.index_store import IndexStore
 from bot.storage.passages import PassageReader
@@ -181,14 +182,12 @@ class Engine:
         if self.settings.user_hash_key:
             self._user_key = self.settings.user_hash_key.encode()
             return
-        # No key configured: one is made once and kept in the database, so hashes stay stable.
+        # No key configured: one is made once and kept in a file beside the database (never in
+        # it), so hashes stay stable.
         try:
-            key = await self.db.get_meta("user_hash_key")
-            if key is None:
-                key = secrets.token_hex(32)
-                await self.db.set_meta("user_hash_key", key)
+            key = await asyncio.to_thread(keyfile.load_or_create_key, self.settings.db_path)
         except StorageError:
-            # A database that cannot be written: a key for this run only. Hashes then differ
+            # A key that cannot be stored or read: a key for this run only. Hashes then differ
             # from one run to the next, but a user id is never stored in clear.
             log.exception("user hash key not stored; using a key for this run only")
             key = secrets.token_hex(32)
@@ -231,10 +230,11 @@ class Engine:
             raise UploadRejected(str(e), user_message=f"Tệp không được nhận: {e}.") from e
         tmp: Path | None = None
         try:
-            self.settings.articles_dir.mkdir(parents=True, exist_ok=True)
+            private_dirs(self.settings.articles_dir)
             target = _free_path(self.settings.articles_dir, name, data)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
+            tmp.unlink(missing_ok=True)  # left by a crash; or a link planted there (never followed)
+            _write_private(tmp, data)
             os.replace(tmp, target)
         except OSError as e:
             if tmp is not None:
@@ -333,6 +333,13 @@ def storage_error(e: BaseException, action: str) -> StorageError:
     kind = failure_kind(e if isinstance(e, StorageError) else cause)
     why = _WHY.get(kind, "lỗi đọc ghi dữ liệu")
     return StorageError(f"{action}: {cause}", user_message=_FAILED[action].format(why=why), kind=kind)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """A new file readable by the owner only; never through a link planted at its name."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 __all__ = ["BotError", "Engine", "safe_filename", "storage_error"]

@@ -1,12 +1,14 @@
-"""How the bot opens its SQLite file: the same settings on every connection, and SQLite's and the
-system's error codes turned into StorageError kinds."""
+"""How the bot opens its SQLite file: owner-only files, the same settings on every connection,
+and SQLite's and the system's error codes turned into StorageError kinds."""
 
 from __future__ import annotations
 
 import datetime as dt
 import errno
+import logging
 import os
 import sqlite3
+import stat
 import urllib.parse
 from pathlib import Path
 
@@ -14,6 +16,13 @@ import aiosqlite
 
 from bot.errors import StorageError
 
+log = logging.getLogger(__name__)
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+# The files SQLite keeps beside the database in WAL mode. SQLite creates them with the
+# database file's own permissions.
+SIDE_FILES = ("-wal", "-shm", "-journal")
 # Every connection: foreign keys (passages go with their analysis), and a wait of 5 s for another
 # writer's lock before giving up. A writing one: the write-ahead log, so that readers never wait
 # for the writer, synced at checkpoints only.
@@ -59,6 +68,60 @@ async def connect_async(path: Path) -> aiosqlite.Connection:
         await conn.close()
         raise
     return conn
+
+
+# ---------------------------------------------------------------- private files
+
+
+def private_dirs(directory: Path) -> None:
+    """Create the directories missing on the way to `directory`, each readable by the owner only
+    (directories that exist keep their permissions: they may be shared on purpose)."""
+    missing = []
+    d = Path(os.path.abspath(directory))
+    while not d.exists():
+        missing.append(d)
+        if d.parent == d:
+            break
+        d = d.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            if not d.is_dir():
+                raise
+        else:
+            os.chmod(d, PRIVATE_DIR)  # mkdir's mode passes through the umask; chmod does not
+
+
+def prepare_database_file(path: Path) -> None:
+    """Create the database file owner-only before SQLite does, so that its WAL and shared-memory
+    files, which SQLite creates with the database's permissions, are owner-only too. A database
+    left readable by others by an older version is made owner-only."""
+    private_dirs(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE)
+    except FileExistsError:
+        for name in (path, *(Path(f"{path}{s}") for s in SIDE_FILES)):
+            make_owner_only(name)
+    else:
+        os.close(fd)
+        os.chmod(path, PRIVATE_FILE)
+
+
+def make_owner_only(path: Path) -> None:
+    """Take group and other permissions off a file the bot owns; others' files are left alone."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or not st.st_mode & 0o077:
+        return
+    try:
+        os.chmod(path, stat.S_IMODE(st.st_mode) & PRIVATE_DIR)
+    except OSError as e:
+        log.warning("could not make %s readable by its owner only: %s", path.name, e)
+    else:
+        log.info("%s was readable by others; it is now readable by its owner only", path.name)
 
 
 # ---------------------------------------------------------------- errors

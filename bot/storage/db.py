@@ -17,16 +17,16 @@ import aiosqlite
 
 from bot.models import Stats
 from bot.storage import migrations as schema
-from bot.storage.connection import connect_async, now_iso, storage_error
+from bot.storage.connection import connect_async, now_iso, prepare_database_file, storage_error
 from bot.storage.migrations import MIGRATIONS, Migration
 
 __all__ = ["Database", "now_iso"]
 
 
 async def open_file(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
-    """Create the database's directory if it is missing, and bring its schema up to date."""
+    """Create the database file owner-only if it is missing, and bring its schema up to date."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(prepare_database_file, path)
     except OSError as e:
         raise storage_error(e, f"cannot open database {path}") from e
     await asyncio.to_thread(schema.run, path, migrations)
@@ -57,25 +57,6 @@ class Database:
     async def migrate(self, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
         """Apply the missing steps in order; each step and its record commit together or not at all."""
         return await asyncio.to_thread(schema.run, self.path, migrations)
-
-    # ---------------------------------------------------------------- meta
-
-    async def get_meta(self, key: str) -> str | None:
-        try:
-            async with self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
-                row = await cur.fetchone()
-        except sqlite3.Error as e:
-            raise storage_error(e, "cannot read a setting") from e
-        return row[0] if row else None
-
-    async def set_meta(self, key: str, value: str) -> None:
-        try:
-            await self.conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
-        except sqlite3.Error as e:
-            raise storage_error(e, "cannot store a setting") from e
 
     # ---------------------------------------------------------------- question log
 

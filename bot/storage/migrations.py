@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import StorageError
+from bot.storage import keyfile
 from bot.storage.connection import connect, failure_kind, now_iso
 
 # A step that SQL alone cannot take: (connection inside the step's transaction, database path).
@@ -19,6 +20,17 @@ class Migration:
     name: str
     sql: str
     step: Step | None = None  # runs after sql, in the same transaction
+
+
+def _user_key_to_file(conn: sqlite3.Connection, db_path: Path) -> None:
+    """Move the generated user-hash key out of the database into its own owner-only file (see
+    keyfile.py); the same key, so every hash already in the log stays the same. The file is
+    written before the row goes: if the step's COMMIT fails, it runs again and writes the same."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'user_hash_key'").fetchone()
+    if row is None:
+        return
+    keyfile.write_key(keyfile.key_path(db_path), row[0], replace=True)
+    conn.execute("DELETE FROM meta WHERE key = 'user_hash_key'")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -155,6 +167,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         DELETE FROM snapshot WHERE layout = 1;
         """,
     ),
+    Migration("0007_user_hash_key_to_file", "", _user_key_to_file),
 )
 
 

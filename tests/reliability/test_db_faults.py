@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from rel_support import integrity, rows, run_bot
 
+import bot.engine
 import bot.index.build
 import bot.storage.connection
 from bot.cli import cmd_ask
@@ -178,10 +179,10 @@ async def test_full_disk(engine: Engine, settings: Settings, monkeypatch: pytest
     assert engine.answer(SAM_SON_Q).refused
 
     # The disk itself full: the upload is not saved, and nothing half-written is left behind.
-    def no_space(self: Path, data: bytes) -> int:
-        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+    def no_space(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(Path, "write_bytes", no_space)
+    monkeypatch.setattr(bot.engine, "_write_private", no_space)
     with pytest.raises(StorageError) as e:
         await engine.add_article("bim-son.txt", SAM_SON.replace("Sầm Sơn", "Bỉm Sơn").encode())
     assert_vietnamese_admin_error(e.value, "Không lưu được tệp", "ổ đĩa đã đầy")
