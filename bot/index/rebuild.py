@@ -5,20 +5,25 @@ analysis goes into that cache as soon as it is done, in small transactions, and 
 stays in memory: a build of any size runs in bounded memory, and a build that is killed resumes
 where it stopped. What the served index depends on (the article rows, the snapshot, the removal
 of analyses no article uses any more) commits in one transaction: a rebuild that fails or is
-killed part-way leaves the previous snapshot in place.
+killed part-way leaves the previous snapshot in place. A rebuild that fails for want of space
+takes out the analyses it cached, so that the disk is as it was and the next one can succeed.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
 from bot.config import Settings
 from bot.corpus.loader import ANALYSIS_VERSION
+from bot.errors import StorageError
 from bot.index import build
 from bot.index.analysis import Progress, analyze_and_store, worker_count
 from bot.index.plan import Plan, plan
 from bot.models import FileProblem, ReloadReport
 from bot.storage.index_store import AnalysisCache, ArticleChange, IndexStore
+
+log = logging.getLogger(__name__)
 
 
 async def rebuild(
@@ -31,6 +36,8 @@ async def rebuild(
     t0 = time.perf_counter()
     p = await plan(store, settings)
     known = p.known
+    # Analyses left by a reload that was killed or failed, for content the corpus no longer has.
+    await store.prune({h for h, _ in p.updated.values()} | set(p.unchanged.values()))
     # One analysis per distinct content: copies of a file share it.
     by_hash: dict[str, list[str]] = {}
     jobs = []
@@ -40,24 +47,29 @@ async def rebuild(
             jobs.append(job)
         by_hash.setdefault(h, []).append(job[0])
     cache = AnalysisCache()
-    results = await analyze_and_store(store, cache, jobs, worker_count(settings), progress)
-    report, segmented = _report(p, jobs, by_hash, results)
-    snapshot_exists = await store.has_snapshot()
-    mtime_only = {path for path, (h, _) in p.updated.items() if path in known and known[path].hash == h}
-    if not report.changed_anything and snapshot_exists and not force:
-        if mtime_only:
-            await store.touch({path: _change(p, path) for path in mtime_only})
-        report.articles = len(known)
-        report.passages = await store.passage_count()
-        report.seconds = time.perf_counter() - t0
-        return report, False
-    report.segmented_passages = segmented
-    report.articles, report.passages = await store.commit(
-        p.removed,
-        {path: _change(p, path) for path in p.updated},
-        build.build_snapshot,
-        ANALYSIS_VERSION.decode(),
-    )
+    try:
+        results = await analyze_and_store(store, cache, jobs, worker_count(settings), progress)
+        report, segmented = _report(p, jobs, by_hash, results)
+        snapshot_exists = await store.has_snapshot()
+        mtime_only = {path for path, (h, _) in p.updated.items() if path in known and known[path].hash == h}
+        if not report.changed_anything and snapshot_exists and not force:
+            if mtime_only:
+                await store.touch({path: _change(p, path) for path in mtime_only})
+            report.articles = len(known)
+            report.passages = await store.passage_count()
+            report.seconds = time.perf_counter() - t0
+            return report, False
+        report.segmented_passages = segmented
+        report.articles, report.passages = await store.commit(
+            p.removed,
+            {path: _change(p, path) for path in p.updated},
+            build.build_snapshot,
+            ANALYSIS_VERSION.decode(),
+        )
+    except StorageError as e:
+        if e.kind == "full" and cache.added:
+            await _take_back(store, cache)
+        raise
     report.seconds = time.perf_counter() - t0
     return report, True
 
@@ -100,3 +112,15 @@ def _report(
     )
     report.unchanged = len(p.unchanged)
     return report, segmented
+
+
+async def _take_back(store: IndexStore, cache: AnalysisCache) -> None:
+    """After a failure for want of space: the analyses this reload cached go. If even that
+    fails, the next reload takes them out first (IndexStore.prune) before it analyses anything."""
+    n = len(cache.added)
+    try:
+        await store.remove(cache)
+    except StorageError:
+        log.exception("the %d analyses of the failed reload could not be taken out yet", n)
+    else:
+        log.warning("disk full: the %d analyses the failed reload cached were taken out", n)

@@ -10,12 +10,14 @@ keeps the rebuild's long write transaction apart from the question log's connect
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -30,6 +32,7 @@ from bot.storage.migrations import MIGRATIONS, Migration
 from bot.storage.passages import PassageReader
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,15 +54,22 @@ class ArticleChange:
 
 @dataclass
 class AnalysisCache:
-    """Stores analyses as they come, each batch in a short transaction of its own."""
+    """Stores analyses as they come, each batch in a short transaction of its own, and keeps what
+    it added: a reload that fails for want of space takes it out again (IndexStore.remove)."""
 
+    started_at: str = field(default_factory=now_iso)
+    added: list[str] = field(default_factory=list)
     terms: dict[str, int] | None = None
     grams: dict[str, int] | None = None
+    first_new_term: int = 0
+    first_new_gram: int = 0
 
     def __call__(self, conn: sqlite3.Connection, batch: Sequence[tuple[str, AnalysisRecord]]) -> None:
         if self.terms is None or self.grams is None:
             self.terms = dict(conn.execute("SELECT term, id FROM terms"))
             self.grams = dict(conn.execute("SELECT gram, id FROM grams"))
+            self.first_new_term = max(self.terms.values(), default=0) + 1
+            self.first_new_gram = max(self.grams.values(), default=0) + 1
         conn.execute("BEGIN IMMEDIATE")
         try:
             add_names(conn, "terms", "term", self.terms, {t for _, e in batch for t in e.vocab})
@@ -96,6 +106,7 @@ class AnalysisCache:
             if conn.in_transaction:  # SQLite may have rolled back already (full disk, I/O error)
                 conn.execute("ROLLBACK")
             raise
+        self.added.extend(h for h, _ in batch)
 
 
 class IndexStore:
@@ -181,8 +192,53 @@ class IndexStore:
 
     # ---------------------------------------------------------------- the analysis cache
 
+    async def prune(self, keep: set[str]) -> int:
+        """Take out analyses no article uses and `keep` does not name (left by a reload that was
+        killed or failed, for files gone since): their room goes back to the next analyses."""
+
+        def prune(conn: sqlite3.Connection) -> int:
+            orphans = [
+                h
+                for (h,) in conn.execute(
+                    "SELECT hash FROM analyses WHERE hash NOT IN (SELECT hash FROM articles)"
+                )
+                if h not in keep
+            ]
+            if orphans:
+                _delete_unused(conn, orphans)
+            return len(orphans)
+
+        return await self.run(prune)
+
     async def cache(self, cache: AnalysisCache, batch: Sequence[tuple[str, AnalysisRecord]]) -> None:
         await self.run(partial(cache, batch=batch))
+
+    async def remove(self, cache: AnalysisCache) -> None:
+        """Take out what a failed reload added to the cache: its analyses with their passages, and
+        the terms and grams first named by them (unless another process added analyses meanwhile,
+        which may use those), then give the log file's room back to the disk."""
+
+        def remove(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                _delete_unused(conn, cache.added, transaction=False)
+                (others,) = conn.execute(
+                    "SELECT COUNT(*) FROM analyses WHERE created_at >= ? AND hash NOT IN (SELECT hash FROM articles)",
+                    (cache.started_at,),
+                ).fetchone()
+                if not others and cache.terms is not None:
+                    conn.execute("DELETE FROM terms WHERE id >= ?", (cache.first_new_term,))
+                    conn.execute("DELETE FROM grams WHERE id >= ?", (cache.first_new_gram,))
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        await self.run(remove)
+        cache.added.clear()
 
     # ---------------------------------------------------------------- writing the index
 
@@ -265,3 +321,23 @@ def _write_articles(conn: sqlite3.Connection, removed: list[str], updated: dict[
     )
     # Analyses no article uses any more (their passages go with them).
     conn.execute("DELETE FROM analyses WHERE hash NOT IN (SELECT hash FROM articles)")
+
+
+def _delete_unused(conn: sqlite3.Connection, hashes: Sequence[str], *, transaction: bool = True) -> None:
+    """Delete these analyses (their passages go with them) unless an article uses one."""
+    if transaction:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        for i in range(0, len(hashes), 500):
+            part = list(hashes[i : i + 500])
+            q = (
+                f"DELETE FROM analyses WHERE hash IN ({','.join('?' * len(part))})"
+                " AND hash NOT IN (SELECT hash FROM articles)"
+            )
+            conn.execute(q, part)
+        if transaction:
+            conn.execute("COMMIT")
+    except BaseException:
+        if transaction and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -190,6 +190,94 @@ async def test_full_disk(engine: Engine, settings: Settings, monkeypatch: pytest
     await assert_answers_from_memory(engine)
 
 
+def cache_contents(db: Path) -> tuple:
+    """What the analysis cache holds: the analyses, and how many passages, terms and grams."""
+    return (
+        rows(db, "SELECT hash FROM analyses ORDER BY hash"),
+        rows(db, "SELECT COUNT(*) FROM passages"),
+        rows(db, "SELECT COUNT(*) FROM terms"),
+        rows(db, "SELECT COUNT(*) FROM grams"),
+    )
+
+
+async def pages_in_use(engine: Engine) -> int:
+    def count(conn: sqlite3.Connection) -> int:
+        return (
+            conn.execute("PRAGMA page_count").fetchone()[0]
+            - conn.execute("PRAGMA freelist_count").fetchone()[0]
+        )
+
+    return await engine.store.run(count)
+
+
+def add_copies(settings: Settings, n: int) -> list[Path]:
+    """n new articles, each a seed with a line of its own: about 6 database pages each."""
+    seeds = sorted((settings.root / "seeds").glob("*.txt"))
+    out = []
+    for i in range(n):
+        path = settings.articles_dir / f"ban-sao-{i:03d}.txt"
+        path.write_text(
+            seeds[i % len(seeds)].read_text(encoding="utf-8") + f"\n\nBản sao số {i}.\n", encoding="utf-8"
+        )
+        out.append(path)
+    return out
+
+
+async def test_a_reload_failing_on_a_full_disk_takes_out_what_it_added(engine: Engine, settings: Settings):
+    before, in_use = cache_contents(settings.db_path), await pages_in_use(engine)
+    copies = add_copies(settings, 16)
+    # Room for one batch of analyses (8 articles, about 50 pages) and a little more: the disk
+    # fills while the reload caches its second batch.
+    pages = await engine.store.run(lambda conn: conn.execute("PRAGMA page_count").fetchone()[0])
+    await engine.store.run(lambda conn: conn.execute(f"PRAGMA max_page_count = {pages + 52}"))
+    with pytest.raises(StorageError) as e:
+        await engine.reload()
+    assert_vietnamese_admin_error(e.value, "ổ đĩa đã đầy", "chỉ mục cũ")
+    # Nothing of it stays: the room it took is free again.
+    assert cache_contents(settings.db_path) == before
+    assert await pages_in_use(engine) <= in_use
+    await assert_answers_from_memory(engine)
+
+    # The admin takes away the files that filled the disk and adds the one article wanted: the
+    # next reload, on a disk as full as before, goes through with no cleaning by hand (with the
+    # failed reload's analyses left in the database, the new one's found no room).
+    for path in copies:
+        path.unlink()
+    wanted = settings.articles_dir / "bai-moi.txt"
+    wanted.write_text(
+        (settings.root / KA2019).read_text(encoding="utf-8") + "\n\nBài mới.\n", encoding="utf-8"
+    )
+    report = await engine.reload()
+    assert (report.new, report.articles) == (1, 6)
+    assert "data/articles/bai-moi.txt" in {a.path for a in engine.snapshot.articles}
+    assert wanted.is_file() and integrity(settings.db_path) == "ok"
+
+
+async def test_analyses_left_for_files_gone_are_taken_out_by_the_next_reload(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """A reload killed or failing for another reason than space keeps its analyses, so that the
+    next one resumes without analysing them again (test_index_store.py); those of files gone
+    since are taken out by the next reload, even one that has nothing else to write."""
+    before = cache_contents(settings.db_path)
+    copies = add_copies(settings, 4)
+
+    def fail(writer) -> None:
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(bot.index.build, "build_snapshot", fail)
+    with pytest.raises(RuntimeError):
+        await engine.reload()
+    monkeypatch.undo()
+    assert len(cache_contents(settings.db_path)[0]) == len(before[0]) + 4
+    for path in copies:
+        path.unlink()
+    report = await engine.reload()
+    assert not report.changed_anything and report.articles == 5
+    # The analyses and their passages go; the few words they added to the vocabulary stay.
+    assert cache_contents(settings.db_path)[:2] == before[:2]
+
+
 # ---------------------------------------------------------------- nothing lost
 
 
