@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -46,6 +47,7 @@ class Engine:
         self._snapshot: Snapshot | None = None
         self._reader: PassageReader | None = None
         self._reload_lock = asyncio.Lock()
+        self._background: asyncio.Task[None] | None = None
         self._user_key: bytes = b""
 
     @classmethod
@@ -55,8 +57,13 @@ class Engine:
         *,
         build: bool = True,
         progress: Progress | None = None,
+        serve_first: bool = False,
     ) -> Engine:
         """Open the database, load the last good index, and build it if missing or stale.
+
+        serve_first: with a last good index, the build runs in the background and the engine
+        answers from that index meanwhile (the bot: a restart after a reload was killed half-way
+        must not wait for the rest of its analysis). Without one, the build is waited for.
 
         A database that cannot be written (full, read-only, locked) does not stop a start with an
         index already built: the build failure is logged and the last good index serves.
@@ -74,7 +81,11 @@ class Engine:
         try:
             await engine._load_user_key()
             engine._swap(await load(store))
-            if build:
+            if build and serve_first and engine.has_index:
+                engine._background = asyncio.create_task(
+                    engine._reload_in_background(), name="start-up reload"
+                )
+            elif build:
                 try:
                     await engine.reload(progress=progress)
                 except StorageError:
@@ -86,7 +97,30 @@ class Engine:
             raise
         return engine
 
+    async def _reload_in_background(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            report = await self.reload()
+        except ReloadInProgress:
+            return  # an admin's /reload started first and does the same work
+        except Exception:
+            log.exception("index not refreshed; answering from the last good index")
+            return
+        log.info(
+            "index refreshed in the background in %.1f s: %d articles (%d new, %d changed, %d removed)",
+            time.perf_counter() - t0,
+            report.articles,
+            report.new,
+            report.changed,
+            report.removed,
+        )
+
     async def close(self) -> None:
+        if self._background is not None and not self._background.done():
+            # The analyses it cached stay: the next start resumes from them.
+            self._background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._background
         if self._reader:
             self._reader.close()
             self._reader = None
@@ -197,7 +231,8 @@ class Engine:
 
     @property
     def reloading(self) -> bool:
-        return self._reload_lock.locked()
+        background = self._background is not None and not self._background.done()
+        return self._reload_lock.locked() or background
 
     async def reload(self, *, progress: Progress | None = None, force: bool = False) -> ReloadReport:
         """Re-read the corpus and swap in the new index; questions use the old one meanwhile."""

@@ -123,9 +123,10 @@ async def analyze_and_store(
     size = max(1, min(8, total // (workers * 8)))
     chunks = iter([jobs[i : i + size] for i in range(0, total, size)])
     loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),)
-    ) as pool:
+    )
+    try:
         in_flight: deque[asyncio.Future] = deque()
 
         def submit() -> None:
@@ -139,4 +140,9 @@ async def analyze_and_store(
             results = await in_flight.popleft()
             submit()
             await store_results(results)
+    except BaseException:
+        # Failed or cancelled: do not hold the event loop until the chunks in flight are done.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return out

@@ -111,7 +111,8 @@ async def _post_init(application: Application) -> None:
         from bot.engine import Engine
 
         log.info("opening the engine (database %s)", settings.db_path)
-        application.bot_data["engine"] = await Engine.open(settings)
+        # With an index already built, answers start at once; the corpus is checked meanwhile.
+        application.bot_data["engine"] = await Engine.open(settings, serve_first=True)
         application.bot_data["owns_engine"] = True
     engine = application.bot_data["engine"]
     coverage = engine.coverage()

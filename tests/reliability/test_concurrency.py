@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from rel_support import bot_env, integrity, rows
 
+import bot.index.analysis
 from bot.config import Settings
 from bot.engine import Engine
 from bot.errors import ReloadInProgress
@@ -121,3 +123,63 @@ def test_two_index_processes_at_once(built_project: Path):
             await eng.close()
 
     asyncio.run(check())
+
+
+# ---------------------------------------------------------------- a start with an index
+
+
+def with_built_db(settings: Settings, built_db: Path) -> None:
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built_db, settings.db_path)
+
+
+async def test_a_start_with_an_index_answers_at_once_and_builds_in_the_background(
+    settings: Settings, built_db: Path
+):
+    with_built_db(settings, built_db)
+    add_work(settings.root, 16)
+    t0 = time.perf_counter()
+    eng = await Engine.open(settings, serve_first=True)
+    try:
+        opened = time.perf_counter() - t0
+        assert eng.reloading
+        answer, qid = await eng.ask(KA_QUESTION, user="u")
+        assert not answer.refused and answer.sources[0].path == KA2019 and qid is not None
+        assert eng.answer(SAM_SON_Q).refused  # the old index serves until the new one is ready
+        with pytest.raises(ReloadInProgress):
+            await eng.reload()
+        while eng.reloading:
+            await asyncio.sleep(0.05)
+        built = time.perf_counter() - t0
+        assert opened < built / 2, (opened, built)
+        assert eng.coverage().articles == 5 + 1 + 16
+        assert not eng.answer(SAM_SON_Q).refused
+    finally:
+        await eng.close()
+
+
+async def test_closing_during_the_background_build_stops_it_and_the_next_start_resumes(
+    settings: Settings, built_db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    with_built_db(settings, built_db)
+    add_work(settings.root, 16)
+    eng = await Engine.open(settings, serve_first=True)
+    while rows(settings.db_path, "SELECT COUNT(*) FROM analyses")[0][0] < 5 + 8:  # a first batch cached
+        await asyncio.sleep(0.02)
+    t0 = time.perf_counter()
+    await eng.close()  # as post_shutdown does on SIGTERM
+    assert time.perf_counter() - t0 < 5
+    assert integrity(settings.db_path) == "ok"
+    assert rows(settings.db_path, "SELECT COUNT(*) FROM articles") == [(5,)]
+    cached = rows(settings.db_path, "SELECT COUNT(*) FROM analyses")[0][0] - 5
+
+    analysed = []
+    real = bot.index.analysis.analyze_job
+    monkeypatch.setattr(bot.index.analysis, "analyze_job", lambda job: analysed.append(job) or real(job))
+    eng = await Engine.open(settings)
+    try:
+        assert eng.coverage().articles == 5 + 1 + 16
+        assert not eng.answer(SAM_SON_Q).refused
+    finally:
+        await eng.close()
+    assert cached >= 8 and len(analysed) == 1 + 16 - cached  # only what the first start had not cached

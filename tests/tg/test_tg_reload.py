@@ -60,6 +60,8 @@ async def test_reload_twice_upload_and_questions_during_the_reload(project: Path
         async with application:
             await application.post_init(application)
             engine = application.bot_data["engine"]
+            while engine.reloading:  # the start-up check of the corpus, in the background
+                await asyncio.sleep(0.01)
             # After start-up, which indexes what is there: enough new material that the reload
             # takes a while (the seeds again under new names, each with a line of its own so it
             # is analysed, not taken from the cache), and Sơn Tây.
