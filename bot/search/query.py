@@ -63,6 +63,9 @@ class Side:
 
     place: Place | None
     years: list[int] = field(default_factory=list)
+    # No article is about the place, but its province's are: a passage of theirs that names it
+    # may answer ("các xã Tân Thanh, Tân Mỹ thuộc huyện Văn Lãng" in a Lạng Sơn article).
+    named_only: bool = False
 
     @property
     def label(self) -> str | None:
@@ -199,6 +202,7 @@ def parse(
     unknown: list[str] = []
     place_spans: list[tuple[int, int]] = []
     hinted: list[Place] = []
+    named_only: list[Place] = []
     for (start, end), cands in sorted(spans.items()):
         if cands[0].in_name:
             # "Cảng Vạn Ninh", "cao tốc Lào Cai - Móng Cái": words of another name.
@@ -219,6 +223,9 @@ def parse(
         if not covered:
             if place.name not in unknown and not any(p.name == place.name for p in provinces):
                 unknown.append(place.name)
+            if not place.is_province and _province_covered(place, gazetteer, corpus):
+                named_only.append(place)
+                towns.append((start, place))
             continue
         if place.is_province:
             if all(p.name != place.name for p in provinces):
@@ -237,6 +244,8 @@ def parse(
     provinces = [p for p in provinces if not towns or p.name not in town_provinces]
     years = sorted(set(years_in(understood)))
     sides = _sides(understood, low, towns, years)
+    for side in sides:
+        side.named_only = side.place in named_only
     # Place names filter articles; they are not words to look for in a sentence.
     rest = understood
     for s, e in reversed(_merged(place_spans)):
@@ -284,6 +293,13 @@ def parse(
         counted=tuple(dict.fromkeys(v.COUNTED_ASKED.findall(low))),
         indicators=frozenset(indicators),
         hinted=tuple(hinted),
+    )
+
+
+def _province_covered(place: Place, gazetteer: Gazetteer, corpus: Coverage) -> bool:
+    names = {place.province, place.province_2025} - {None}
+    return any(
+        p.is_province and p.name in names and corpus.has_place(p) for n in names for p in gazetteer.lookup(n)
     )
 
 

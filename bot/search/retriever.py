@@ -126,13 +126,24 @@ class Retriever:
     def article_mask(self, side: Side, provinces: list[str]) -> np.ndarray | None:
         """Per article, whether it answers for the place asked: 1 about it, less naming it."""
         if side.place is not None:
+            about, naming = self._place_sets(side)
             out = np.zeros(len(self.articles))
-            out[self.areas.mentioning(side.place)] = self.weights.mentioned_place
-            out[self.areas.place_articles(side.place)] = 1.0
+            out[naming] = self.weights.mentioned_place
+            out[about] = 1.0
             return out
         if provinces:
             return self.areas.mask(self.areas.province_articles(provinces))
         return None
+
+    def _place_sets(self, side: Side) -> tuple[np.ndarray, np.ndarray]:
+        """The articles about the side's place, and those that may answer only with a passage
+        that names it: articles naming it prominently, or, when none is about it, its province's."""
+        p = side.place
+        assert p is not None
+        if side.named_only:
+            names = [x for x in (p.province, p.province_2025) if x]
+            return np.empty(0, dtype=np.int64), self.areas.province_articles(names)
+        return self.areas.place_articles(p), self.areas.mentioning(p)
 
     def outlet_factor(self, side: Side, provinces: list[str]) -> np.ndarray | None:
         """Per article, for a province-level question: lower when a provincial outlet of
@@ -241,9 +252,10 @@ class Retriever:
             adjusted *= art_scores[self.doc_article[docs]]
         if side.place is not None:
             # An article that only names the place asked answers with a passage that names it.
+            about, naming = self._place_sets(side)
             elsewhere = np.zeros(len(self.articles), dtype=bool)
-            elsewhere[self.areas.mentioning(side.place)] = True
-            elsewhere[self.areas.place_articles(side.place)] = False
+            elsewhere[naming] = True
+            elsewhere[about] = False
             if elsewhere.any():
                 maybe = np.flatnonzero(elsewhere[self.doc_article[docs]] & (adjusted > 0))
                 if maybe.size:
