@@ -39,7 +39,7 @@ NOTHING_MORE = "Tôi không còn đoạn nào khác liên quan đến câu hỏi
 class Engine:
     def __init__(self, settings: Settings, db: Database, store: IndexStore) -> None:
         self.settings = settings
-        # The question log and feedback (aiosqlite), and the index (a connection of its own: a
+        # The question log and feedback, and the index (a connection of its own: a
         # rebuild holds a long write transaction there, and a question logged on that connection
         # would join it, vanish if the rebuild rolled back, and leave its id to the next question).
         self.db = db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 import pytest
@@ -160,3 +161,22 @@ async def test_engine_logs_every_question(engine):
     ]
     assert rows[-2][3] == "cli" and rows[-2][4] == "abc"
     assert "57 hộ" in rows[-2][5]
+
+
+async def test_sql_parameters_stay_out_of_a_debug_log(tmp_path, caplog):
+    """aiosqlite logs each statement with its parameters at DEBUG; even then, no question."""
+    caplog.set_level(logging.DEBUG)
+    db = await Database.open(tmp_path / "bot.db")
+    try:
+        await db.log_question(
+            user_hash="u-7f3a",
+            channel="cli",
+            question="Câu hỏi riêng tư",
+            answer="",
+            refused=True,
+            latency_ms=1.0,
+        )
+    finally:
+        await db.close()
+    logged = "\n".join(r.getMessage() + repr(r.args) for r in caplog.records)
+    assert "riêng tư" not in logged and "u-7f3a" not in logged

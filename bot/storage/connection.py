@@ -60,6 +60,7 @@ def connect(path: Path, *, readonly: bool = False, check_same_thread: bool = Tru
 
 
 async def connect_async(path: Path) -> aiosqlite.Connection:
+    _keep_parameters_out_of_logs()
     database, uri = target(path)
     conn = await aiosqlite.connect(database, uri=uri, isolation_level=None)
     try:
@@ -68,6 +69,14 @@ async def connect_async(path: Path) -> aiosqlite.Connection:
         await conn.close()
         raise
     return conn
+
+
+def _keep_parameters_out_of_logs() -> None:
+    """aiosqlite logs every statement with its parameters at DEBUG: questions and user hashes.
+    Too much even for a debugging session (LOG_LEVEL=DEBUG)."""
+    logger = logging.getLogger("aiosqlite")
+    if logger.getEffectiveLevel() < logging.INFO:
+        logger.setLevel(logging.INFO)
 
 
 # ---------------------------------------------------------------- private files

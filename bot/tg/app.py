@@ -159,10 +159,6 @@ def _configure_logging(settings: Settings) -> None:
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     install_redaction([settings.telegram_token, settings.webhook_secret, settings.user_hash_key])
-    # aiosqlite logs every statement with its parameters at DEBUG: questions, user hashes and the
-    # generated user-hash key. Too much even for a debugging session.
-    if logging.getLogger("aiosqlite").getEffectiveLevel() < logging.INFO:
-        logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
 def run(settings: Settings) -> int:
