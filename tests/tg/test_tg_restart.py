@@ -171,3 +171,58 @@ def test_a_restart_after_kill_9_during_a_large_reload_answers_at_once(project: P
                 raise
     assert bot.returncode == 0, log.text[-3000:]
     assert "Traceback" not in log.text
+
+
+def children_of(pid: int) -> set[int]:
+    """Processes whose parent is pid (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+def test_sigterm_during_the_start_up_reload_stops_the_bot_at_once(project: Path):
+    """The background reload is part of the bot's life: SIGTERM cancels it, the analysis workers
+    end, the process exits cleanly, and what was cached stays for the next start."""
+    db = project / "data" / "bot.db"
+    articles = project / "data" / "articles"
+    seeds = sorted((project / "seeds").glob("*.txt"))
+    for i in range(400):
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8")
+        (articles / f"ban-sao-{i:03d}.txt").write_text(text + f"\n\nBản sao số {i}.\n", encoding="utf-8")
+    analyses_before = count(db, "SELECT COUNT(*) FROM analyses")
+    with serving(FakeBotAPI(TOKEN)) as stand_in:
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=REPO,
+            env=env_for(project, TELEGRAM_API_BASE_URL=stand_in.base_url, BOT_WORKERS="2"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        log = Lines(bot)
+        try:
+            assert wait_until(lambda: count(db, "SELECT COUNT(*) FROM analyses") >= analyses_before + 16, 120)
+            workers = children_of(bot.pid)
+            assert workers and count(db, "SELECT COUNT(*) FROM articles") == 5  # the reload is under way
+            t0 = time.monotonic()
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=30)
+            stopped_after = time.monotonic() - t0
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+                bot.wait()
+    print(f"\nstopped {stopped_after:.2f} s after SIGTERM")
+    assert bot.returncode == 0, log.text[-3000:]
+    assert "bot stopped cleanly" in log.text and "Traceback" not in log.text
+    assert wait_until(lambda: not [w for w in workers if Path(f"/proc/{w}").exists()], 15)
+    assert count(db, "PRAGMA integrity_check") == "ok"
+    assert count(db, "SELECT COUNT(*) FROM articles") == 5
+    assert count(db, "SELECT COUNT(*) FROM analyses") >= analyses_before + 16
