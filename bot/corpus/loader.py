@@ -247,7 +247,7 @@ def decode(data: bytes) -> str:
 
 
 # Bump when cleaning, passage splitting or analysis changes: cached analyses are then redone.
-ANALYSIS_VERSION = b"analysis-v5"
+ANALYSIS_VERSION = b"analysis-v6"
 
 
 def content_hash(ident: bytes) -> str:
@@ -259,5 +259,5 @@ def parse_article(text: str, overrides: dict[str, str | None], gazetteer: Gazett
     passages = make_passages(clean.paragraphs)
     if not passages:
         raise CorpusError("tệp không có nội dung bài viết")
-    meta = extract(text, clean, gazetteer).merged(overrides)
+    meta = extract(text, clean, gazetteer).merged(overrides).bounded()
     return ParsedArticle(meta, passages)

@@ -13,9 +13,12 @@ from rel_support import rows, run_bot
 
 from bot.answer.render import render_html, render_plain
 from bot.config import Settings
-from bot.corpus.loader import read_article
+from bot.corpus.loader import parse_article, read_article
+from bot.corpus.metadata import FIELD_LIMITS
 from bot.engine import Engine
 from bot.errors import CorpusError
+from bot.text.places import Gazetteer
+from bot.tg.split import split_html
 
 TOKEN = "123456789:AAsecret-token-of-this-bot-never-to-be-quoted"
 # What a real .env holds: comments in plain words (they make passages) and the token.
@@ -172,3 +175,78 @@ def test_index_command_with_long_names_exits_cleanly(built_project: Path):
     proc = run_bot(built_project, "index", timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     assert f"({len(names)} mới," in proc.stdout.decode()
+
+
+# ---------------------------------------------------------------- 7. bounded sidecar fields
+
+
+async def test_huge_sidecar_fields_are_capped(built_project: Path):
+    root = built_project
+    articles = root / "data" / "articles"
+    (articles / "sam-son.txt").write_text(SAM_SON, encoding="utf-8")
+    huge = {
+        "title": "Sầm Sơn " * 131_072,  # 1 MB
+        "publisher": "Báo " * 50_000,
+        "place": "Sầm Sơn",
+        "province": "Thanh Hóa",
+        "url": "https://example.vn/" + "a" * 100_000,
+    }
+    (articles / "sam-son.meta.json").write_text(json.dumps(huge, ensure_ascii=False), encoding="utf-8")
+    assert (articles / "sam-son.meta.json").stat().st_size < 2_000_000
+    engine = await Engine.open(settings_for(root, MAX_FILE_BYTES="2000000"))
+    try:
+        answer = engine.answer(SAM_SON_Q)
+        assert not answer.refused and answer.sources[0].path == "data/articles/sam-son.txt"
+        source = answer.sources[0]
+        for name in ("title", "publisher"):
+            value = getattr(source, name)
+            assert value and len(value) <= FIELD_LIMITS[name], (name, len(value or ""))
+        assert source.title.startswith("Sầm Sơn Sầm Sơn") and source.title.endswith("…")
+        assert source.url is None  # a cut link would lead nowhere: dropped
+        assert len(split_html(render_html(answer))) == 1  # one message, not 245
+    finally:
+        await engine.close()
+
+
+def test_every_field_is_capped_when_read(tmp_path: Path):
+    path = tmp_path / "bai.txt"
+    path.write_text(SAM_SON, encoding="utf-8")
+    fields = {name: "Tên " * 1000 for name in ("title", "publisher", "place", "province")}
+    fields["url"] = "https://example.vn/" + "a" * 5000
+    (tmp_path / "bai.meta.json").write_text(json.dumps(fields, ensure_ascii=False), encoding="utf-8")
+    text, _ident, overrides = read_article(path, 100_000)
+    meta = parse_article(text, overrides, Gazetteer.default()).meta
+    for name in ("title", "publisher", "place", "province"):
+        value = getattr(meta, name)
+        assert len(value) <= FIELD_LIMITS[name] and value.startswith("Tên Tên") and value.endswith("Tên…")
+    assert meta.url is None
+    fine = {"title": "Sầm Sơn đón 6,2 triệu lượt khách", "url": "https://example.vn/bai"}
+    (tmp_path / "bai.meta.json").write_text(json.dumps(fine, ensure_ascii=False), encoding="utf-8")
+    text, _ident, overrides = read_article(path, 100_000)
+    meta = parse_article(text, overrides, Gazetteer.default()).meta
+    assert (meta.title, meta.url) == (fine["title"], fine["url"])  # short values are left whole
+
+
+def test_a_sidecar_over_its_size_limit_is_refused(tmp_path: Path):
+    path = tmp_path / "bai.txt"
+    path.write_text(SAM_SON, encoding="utf-8")
+    (tmp_path / "bai.meta.json").write_text(json.dumps({"title": "x" * 300_000}), encoding="utf-8")
+    with pytest.raises(CorpusError) as e:  # never larger than an article may be
+        read_article(path, 100_000)
+    assert "bai.meta.json" in str(e.value) and "quá lớn" in str(e.value)
+
+
+async def test_metadata_from_a_huge_first_line_is_capped(built_project: Path):
+    """Without a sidecar the title comes from the text: a page that is one 200,000-character
+    line still gets a bounded title."""
+    root = built_project
+    line = "Thành phố Sầm Sơn đón 6,2 triệu lượt khách du lịch năm 2023 " * 3000
+    (root / "data" / "articles" / "mot-dong.txt").write_text(line + "\n", encoding="utf-8")
+    engine = await Engine.open(settings_for(root))
+    try:
+        (article,) = [a for a in engine.snapshot.articles if a.path == "data/articles/mot-dong.txt"]
+        assert article.title and len(article.title) <= FIELD_LIMITS["title"]
+        for name in ("publisher", "place", "province"):
+            assert len(getattr(article, name) or "") <= FIELD_LIMITS[name]
+    finally:
+        await engine.close()
