@@ -166,6 +166,11 @@ class Engine:
     def hash_user(self, user_id: int) -> str:
         return hmac.new(self._user_key, str(user_id).encode(), hashlib.sha256).hexdigest()[:24]
 
+    def key_for(self, purpose: str) -> bytes:
+        """A secret key for one purpose (signing buttons), derived from the user-hashing key:
+        as stable and as secret as it is, and useless for anything else."""
+        return hmac.new(self._user_key, b"planbot key for " + purpose.encode(), hashlib.sha256).digest()
+
     async def _load_user_key(self) -> None:
         if self.settings.user_hash_key:
             self._user_key = self.settings.user_hash_key.encode()

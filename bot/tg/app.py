@@ -16,6 +16,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.errors import BotError, ConfigError
 from bot.tg import handlers, texts
+from bot.tg.callbacks import ButtonSigner
 from bot.tg.logsafe import install_redaction
 from bot.tg.resilience import TelegramRateLimiter
 
@@ -114,6 +115,7 @@ async def _post_init(application: Application) -> None:
         application.bot_data["engine"] = await Engine.open(settings)
         application.bot_data["owns_engine"] = True
     engine = application.bot_data["engine"]
+    application.bot_data["buttons"] = ButtonSigner(engine.key_for("buttons"))
     coverage = engine.coverage()
     log.info("engine ready: %d articles, %d passages", coverage.articles, coverage.passages)
     try:

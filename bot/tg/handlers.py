@@ -34,6 +34,7 @@ from bot.config import Settings
 from bot.errors import BotError, NotAdmin, ReloadInProgress, UploadRejected
 from bot.models import Answer
 from bot.tg import resilience, texts
+from bot.tg.callbacks import CB_FEEDBACK, CB_MORE, ButtonSigner
 from bot.tg.ratelimit import SlidingWindowLimiter
 from bot.tg.split import split_html
 
@@ -48,9 +49,8 @@ LOG_WAIT = 0.2  # seconds an answer waits for its question to be logged before g
 RELOAD_WAIT_SECONDS = 600  # an upload waits this long for a running reload before giving up
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
-# Callback data (at most 64 bytes): more passages, feedback, a page of /nguon.
-CB_MORE = re.compile(r"^m:(\d{1,12}):(\d{1,4})$")
-CB_FEEDBACK = re.compile(r"^f:(\d{1,12}):(-1|1)$")
+# Callback data (at most 64 bytes): more passages and feedback, signed (see callbacks.py); a
+# page of /nguon, which shows nobody's question.
 CB_SOURCES = re.compile(r"^s:(\d{1,4})$")
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -69,6 +69,10 @@ def settings_of(context: Context) -> Settings:
 
 def limiter_of(context: Context) -> SlidingWindowLimiter:
     return context.application.bot_data["limiter"]
+
+
+def signer_of(context: Context) -> ButtonSigner:
+    return context.application.bot_data["buttons"]
 
 
 def is_admin(update: Update, context: Context) -> bool:
@@ -163,17 +167,27 @@ async def within_rate_limit(update: Update, context: Context) -> bool:
 
 
 def answer_keyboard(
-    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool
+    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool, chat_id: int, signer: ButtonSigner
 ) -> InlineKeyboardMarkup | None:
+    """The buttons under an answer, signed for the chat it goes to."""
     row: list[InlineKeyboardButton] = []
     if qid is None:
         return None
     if answer.has_more and answer.quotes:
-        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=f"m:{qid}:{next_offset}"))
+        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=signer.more(chat_id, qid, next_offset)))
     if feedback and answer.quotes and not answer.refused:
-        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=f"f:{qid}:1"))
-        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=f"f:{qid}:-1"))
+        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=signer.feedback(chat_id, qid, 1)))
+        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=signer.feedback(chat_id, qid, -1)))
     return InlineKeyboardMarkup([row]) if row else None
+
+
+async def refuse_foreign_button(update: Update, context: Context) -> None:
+    """A button whose data was forged, altered, or made for another chat: nothing happens."""
+    user = update.effective_user
+    log.warning(
+        "button data not signed for this chat, from user %s", user_tag(context, user.id if user else None)
+    )
+    await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=True)
 
 
 def without_more_button(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -244,8 +258,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
             engine.log(question, answer, user=user_hash, channel="telegram", latency_ms=latency)
         )
         await asyncio.wait([logging_task], timeout=LOG_WAIT)
+    signed = {"chat_id": message.chat_id, "signer": signer_of(context)}
     if logging_task.done():
-        markup = answer_keyboard(answer, logging_task.result(), 1, feedback=True)
+        markup = answer_keyboard(answer, logging_task.result(), 1, feedback=True, **signed)
         await reply_html(message, render_html(answer), markup)
         return
     # The log waits for the database (a reload writing the new index holds its write lock for
@@ -254,7 +269,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         sent = await reply_html(message, render_html(answer))
     finally:
         qid = await logging_task
-    markup = answer_keyboard(answer, qid, 1, feedback=True)
+    markup = answer_keyboard(answer, qid, 1, feedback=True, **signed)
     if sent is not None and markup is not None:
         try:
             await sent.edit_reply_markup(markup)
@@ -287,10 +302,14 @@ async def cmd_hoi(update: Update, context: Context) -> None:
 async def on_more(update: Update, context: Context) -> None:
     """'Xem thêm': the user sees the next passages for the same question in a new message."""
     query = update.callback_query
-    m = CB_MORE.match(query.data or "")
-    qid, offset = int(m.group(1)), int(m.group(2))
     if not await within_rate_limit(update, context):
         return
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    press = signer_of(context).open_more(query.data or "", chat_id)
+    if press is None:
+        await refuse_foreign_button(update, context)
+        return
+    qid, offset = press.question_id, press.value
     engine = engine_of(context)
     question = await engine.logged_question(qid)
     if question is None:
@@ -301,7 +320,7 @@ async def on_more(update: Update, context: Context) -> None:
     shown = (message.text or "") if message else ""
     answer, offset = engine.more(question, offset, shown)  # the same pages as the terminal's "thêm"
     html_text = render_html(answer)
-    markup = answer_keyboard(answer, qid, offset, feedback=False)
+    markup = answer_keyboard(answer, qid, offset, feedback=False, chat_id=chat_id, signer=signer_of(context))
     if message is None:  # too old to reply to: send to the chat
         for i, piece in enumerate(pieces := split_html(html_text)):
             await context.bot.send_message(
@@ -322,8 +341,12 @@ async def on_more(update: Update, context: Context) -> None:
 async def on_feedback(update: Update, context: Context) -> None:
     """👍/👎: the user sees a short thank-you toast; the vote is stored with the question."""
     query = update.callback_query
-    m = CB_FEEDBACK.match(query.data or "")
-    qid, value = int(m.group(1)), int(m.group(2))
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    press = signer_of(context).open_feedback(query.data or "", chat_id)
+    if press is None:
+        await refuse_foreign_button(update, context)
+        return
+    qid, value = press.question_id, press.value
     engine = engine_of(context)
     try:
         await engine.feedback(qid, engine.hash_user(query.from_user.id), value)
