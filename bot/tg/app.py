@@ -18,6 +18,7 @@ from bot.errors import BotError, ConfigError
 from bot.tg import handlers, texts
 from bot.tg.callbacks import ButtonSigner
 from bot.tg.logsafe import install_redaction
+from bot.tg.outbox import PerSenderUpdates
 from bot.tg.resilience import TelegramRateLimiter
 
 if TYPE_CHECKING:
@@ -96,8 +97,9 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    # Questions from different people are handled concurrently; the Engine is safe for that.
-    builder = builder.concurrent_updates(True)
+    # Questions from different people are handled concurrently (the Engine is safe for that),
+    # a few of one person's at a time, so that nobody's flood fills the slots (outbox.py).
+    builder = builder.concurrent_updates(PerSenderUpdates())
     application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
     if engine is not None:
         application.bot_data["engine"] = engine

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from telegram import (
@@ -150,7 +151,8 @@ async def stop_spinner(update: Update) -> None:
 
 
 async def within_rate_limit(update: Update, context: Context) -> bool:
-    """Counts one question; when over the limit, says so politely once and returns False."""
+    """Counts one update that costs a reply (a question, a hint, a command, a button press)
+    against its sender; when over the limit, says so politely once and returns False."""
     user = update.effective_user
     if user is None:
         return True
@@ -164,6 +166,21 @@ async def within_rate_limit(update: Update, context: Context) -> bool:
     elif limiter.should_warn(user.id) and update.effective_message is not None:
         await update.effective_message.reply_text(text)
     return False
+
+
+Handler = Callable[[Update, Context], Awaitable[None]]
+
+
+def costs_reply(handler: Handler) -> Handler:
+    """For a handler that always replies: the update counts against its sender's limit first,
+    so a flood of /nguon or button presses is throttled as a flood of questions is."""
+
+    @functools.wraps(handler)
+    async def limited(update: Update, context: Context) -> None:
+        if await within_rate_limit(update, context):
+            await handler(update, context)
+
+    return limited
 
 
 def answer_keyboard(
@@ -238,13 +255,13 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         return
     settings = settings_of(context)
     question = question.strip()
+    if not await within_rate_limit(update, context):  # a hint costs a reply as an answer does
+        return
     if not any(c.isalnum() for c in question):  # "?!", "👍", "...": a hint, not a logged question
         await message.reply_text(texts.HINT_EMPTY)
         return
     if len(question) > settings.max_question_chars:
         await message.reply_text(texts.too_long(settings.max_question_chars))
-        return
-    if not await within_rate_limit(update, context):
         return
     engine = engine_of(context)
     user = update.effective_user
@@ -294,7 +311,8 @@ async def cmd_hoi(update: Update, context: Context) -> None:
     """/hoi <câu hỏi>: the user sees the answer, or how to use /hoi when nothing follows it."""
     question = command_argument(update.effective_message)
     if not question:
-        await update.effective_message.reply_text(texts.HINT_HOI_EMPTY)
+        if await within_rate_limit(update, context):
+            await update.effective_message.reply_text(texts.HINT_HOI_EMPTY)
         return
     await answer_question(update, context, question)
 
@@ -513,7 +531,10 @@ async def on_document(update: Update, context: Context) -> None:
     message = update.effective_message
     if is_group(update):
         if addressed_question(message, context.bot.id, context.bot.username) is not None:
-            await message.reply_text(texts.HINT_DOCUMENT_GROUP)
+            if await within_rate_limit(update, context):
+                await message.reply_text(texts.HINT_DOCUMENT_GROUP)
+        return
+    if not await within_rate_limit(update, context):
         return
     if not is_admin(update, context):
         log.info("document from non-admin user %s ignored", user_tag(context, update.effective_user.id))
@@ -568,7 +589,8 @@ async def on_other_message(update: Update, context: Context) -> None:
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
             return
-    await message.reply_text(texts.HINT_MEDIA)
+    if await within_rate_limit(update, context):
+        await message.reply_text(texts.HINT_MEDIA)
 
 
 # ---------------------------------------------------------------- errors
@@ -630,17 +652,19 @@ def register(application: Application, settings: Settings) -> None:
     groups = filters.ChatType.GROUPS
     application.add_handlers(
         [
-            CommandHandler("start", cmd_start, filters=new),
-            CommandHandler("help", cmd_help, filters=new),
+            # Handlers that always reply are counted here; the others count only when they
+            # reply (a question, a hint, a group message addressed to the bot).
+            CommandHandler("start", costs_reply(cmd_start), filters=new),
+            CommandHandler("help", costs_reply(cmd_help), filters=new),
             CommandHandler("hoi", cmd_hoi, filters=new),
-            CommandHandler("nguon", cmd_nguon, filters=new),
-            CommandHandler("reload", cmd_reload, filters=new),
-            CommandHandler("stats", cmd_stats, filters=new),
+            CommandHandler("nguon", costs_reply(cmd_nguon), filters=new),
+            CommandHandler("reload", costs_reply(cmd_reload), filters=new),
+            CommandHandler("stats", costs_reply(cmd_stats), filters=new),
             CallbackQueryHandler(on_more, pattern=CB_MORE),
-            CallbackQueryHandler(on_feedback, pattern=CB_FEEDBACK),
-            CallbackQueryHandler(on_sources_page, pattern=CB_SOURCES),
-            CallbackQueryHandler(on_stale_button),
-            MessageHandler(new & private & filters.COMMAND, on_unknown_command),
+            CallbackQueryHandler(costs_reply(on_feedback), pattern=CB_FEEDBACK),
+            CallbackQueryHandler(costs_reply(on_sources_page), pattern=CB_SOURCES),
+            CallbackQueryHandler(costs_reply(on_stale_button)),
+            MessageHandler(new & private & filters.COMMAND, costs_reply(on_unknown_command)),
             MessageHandler(new & private & filters.TEXT, on_private_text),
             MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, on_group_text),
             MessageHandler(new & filters.Document.ALL, on_document),
