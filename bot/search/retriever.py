@@ -16,31 +16,19 @@ from bot.corpus.outlets import Outlets
 from bot.models import ArticleRec, PassageText
 from bot.search.areas import Areas
 from bot.search.bm25 import BM25Index
+from bot.search.judge import Hit, SideResult, judge
 from bot.search.kinds import BY_NAME, Evidence, has_number
 from bot.search.query import ParsedQuestion, Side, levels_in, roles_in
 from bot.search.weights import DEFAULT, Weights
+from bot.text.analyze import analyze
 from bot.text.normalize import fix_tone_placement
 from bot.text.periods import DATED_TOKEN, HEADLINE_TOKEN, PART_TOKEN, PERIOD_TOKEN, TARGET_TOKEN
-from bot.text.places import Gazetteer, Place
+from bot.text.places import Gazetteer
 from bot.text.thesaurus import PREFIX as CONCEPT
 from bot.text.vocabulary import UNIT_FAMILIES
 
 CANDIDATES = 40
 MIN_COVERAGE = DEFAULT.min_coverage  # kept for callers that page through "Xem thêm"
-
-
-@dataclass(frozen=True)
-class Hit:
-    doc: int
-    article: int
-    score: float  # final ranking score
-    bm25: float
-    coverage: float
-    text: PassageText
-    dated: bool = False  # the passage says what period its figures belong to
-    period: tuple[int, ...] = ()  # of the years asked, those its figures belong to
-    target: bool = False  # it states a plan or a target
-    province_level: bool = True  # for a province question: the figure is the province's
 
 
 @dataclass(frozen=True)
@@ -68,19 +56,6 @@ class _Concept:
         if self.alt >= 0:
             out = np.maximum(out, w.concept_credit * self.weight * hit(self.alt))
         return out
-
-
-@dataclass
-class SideResult:
-    side: Side
-    hits: list[Hit]
-    refusal: str | None = None  # why nothing answers this side
-    # Years asked that the best passage does not speak of: the quote is about another time.
-    years_missing: tuple[int, ...] = ()
-    # The best passage is a plan where a result was asked ("target_only").
-    caveats: tuple[str, ...] = ()
-    # A province asked about, a town's figure quoted: whose figure it is.
-    whose: str | None = None
 
 
 class Retriever:
@@ -126,13 +101,24 @@ class Retriever:
     def article_mask(self, side: Side, provinces: list[str]) -> np.ndarray | None:
         """Per article, whether it answers for the place asked: 1 about it, less naming it."""
         if side.place is not None:
+            about, naming = self._place_sets(side)
             out = np.zeros(len(self.articles))
-            out[self.areas.mentioning(side.place)] = self.weights.mentioned_place
-            out[self.areas.place_articles(side.place)] = 1.0
+            out[naming] = self.weights.mentioned_place
+            out[about] = 1.0
             return out
         if provinces:
             return self.areas.mask(self.areas.province_articles(provinces))
         return None
+
+    def _place_sets(self, side: Side) -> tuple[np.ndarray, np.ndarray]:
+        """The articles about the side's place, and those that may answer only with a passage
+        that names it: articles naming it prominently, or, when none is about it, its province's."""
+        p = side.place
+        assert p is not None
+        if side.named_only:
+            names = [x for x in (p.province, p.province_2025) if x]
+            return np.empty(0, dtype=np.int64), self.areas.province_articles(names)
+        return self.areas.place_articles(p), self.areas.mentioning(p)
 
     def outlet_factor(self, side: Side, provinces: list[str]) -> np.ndarray | None:
         """Per article, for a province-level question: lower when a provincial outlet of
@@ -144,6 +130,19 @@ class Retriever:
         codes = [self._outlet_codes.get(p, -1) for p in names]
         elsewhere = (self._outlet_province >= 0) & ~np.isin(self._outlet_province, codes)
         return np.where(elsewhere, self.weights.outlet_elsewhere, 1.0)
+
+    def hint_factor(self, q: ParsedQuestion, side: Side) -> np.ndarray | None:
+        """Per article, for a question that names no place but a thing named after one ("Khu du
+        lịch quốc gia Trà Cổ"): lower when the article is not about that place's land."""
+        if side.place is not None or q.provinces or not q.hinted:
+            return None
+        found = [self.areas.land_articles(p) for p in q.hinted]
+        ids = np.unique(np.concatenate(found))
+        if ids.size == 0:
+            return None
+        out = np.full(len(self.articles), self.weights.hint_elsewhere)
+        out[ids] = 1.0
+        return out
 
     def year_factor(self, years: list[int]) -> np.ndarray | None:
         """Per article: 1 when written in (or about) the year asked, lower otherwise."""
@@ -173,8 +172,9 @@ class Retriever:
         year_terms = {self.index.vocab[str(y)] for y in q.years if str(y) in self.index.vocab}
         marks = {m: self.index.vocab.get(m, -1) for m in (TARGET_TOKEN, HEADLINE_TOKEN, DATED_TOKEN)}
         # "9 tháng đầu năm 2023" is answered by part of 2023, "năm 2023" by the whole year.
-        period = PART_TOKEN if q.partial else PERIOD_TOKEN
-        marks.update({y: self.index.vocab.get(f"{period}{y}", -1) for y in q.years})
+        for y in q.years:
+            period = PART_TOKEN if y in q.partial else PERIOD_TOKEN
+            marks[y] = self.index.vocab.get(f"{period}{y}", -1)
         return [
             self._search_side(q, side, scores, postings, words, total_weight, year_terms, marks)
             for side in q.sides
@@ -213,7 +213,12 @@ class Retriever:
         w = self.weights
         provinces = [p.name for p in q.provinces]
         yf = self.year_factor(side.years)
-        art_scores = _product(self.article_mask(side, provinces), self.outlet_factor(side, provinces), yf)
+        art_scores = _product(
+            self.article_mask(side, provinces),
+            self.outlet_factor(side, provinces),
+            self.hint_factor(q, side),
+            yf,
+        )
         # Only passages with a score can rank: at 100k passages most have none. (A boolean
         # array is scanned many times faster than a float one.)
         docs = np.flatnonzero(scores > 0)
@@ -222,16 +227,25 @@ class Retriever:
             adjusted *= art_scores[self.doc_article[docs]]
         if side.place is not None:
             # An article that only names the place asked answers with a passage that names it.
+            about, naming = self._place_sets(side)
             elsewhere = np.zeros(len(self.articles), dtype=bool)
-            elsewhere[self.areas.mentioning(side.place)] = True
-            elsewhere[self.areas.place_articles(side.place)] = False
+            elsewhere[naming] = True
+            elsewhere[about] = False
             if elsewhere.any():
                 maybe = np.flatnonzero(elsewhere[self.doc_article[docs]] & (adjusted > 0))
+                # Passages without the name's words cannot name it: no need to read them.
+                syllables = [t for t in analyze(side.place.name) if "_" not in t]
+                for t in self.index.term_ids(syllables):
+                    if maybe.size:
+                        named = _members(self.index.term_docs(t), docs[maybe]) if t >= 0 else None
+                        maybe_out = maybe if named is None else maybe[~named]
+                        adjusted[maybe_out] = 0.0
+                        maybe = maybe[named] if named is not None else maybe[:0]
                 if maybe.size:
                     texts = self.passage_text([int(docs[j]) for j in maybe])
-                    name = side.place.name.casefold()
+                    clause_words = _content_words(q.tokens) if side.named_only else None
                     for j in maybe:
-                        if name not in fix_tone_placement(texts[int(docs[j])].full).casefold():
+                        if not _names_place(texts[int(docs[j])], side.place.name, clause_words):
                             adjusted[j] = 0.0
         keep = adjusted > 0
         docs, adjusted = docs[keep], adjusted[keep]
@@ -336,44 +350,25 @@ class Retriever:
         hits.sort(key=lambda h: (-h.score, h.doc))
         no_word = dict(zip(top.tolist(), (words_matched <= 0).tolist(), strict=True))
         lacks = dict(zip(top.tolist(), (~indicator if q.indicators else absent).tolist(), strict=True))
-        return self._judge(q, side, hits, asks_words, no_word, lacks)
+        return judge(q, side, hits, asks_words, no_word, lacks, self.weights, self.articles)
 
-    def _judge(
-        self, q, side, hits: list[Hit], asks_words: bool, no_word: dict[int, bool], lacks: dict[int, bool]
-    ) -> SideResult:
-        """Whether the best passage answers, and what the reply must say about it."""
-        best = hits[0]
-        ev = Evidence(best.text.full, target=best.target)
-        refusal = None
-        if best.coverage < self.weights.min_coverage or (asks_words and no_word[best.doc]):
-            refusal = "coverage"
-        elif lacks[best.doc]:
-            refusal = "indicator"
-        else:
-            for name in ("unit", "quantity", "when", "day"):
-                kind = BY_NAME[name]
-                if name in q.kinds and kind.shows is not None and not kind.shows(q, ev):
-                    refusal = kind.refusal
-                    break
-        art = self.articles[best.article]
-        missing: tuple[int, ...] = ()
-        if side.years:
-            if best.dated:
-                missing = tuple(y for y in side.years if y not in best.period)
-            else:
-                published = int(art.date[:4]) if art.date else None
-                if not any(
-                    y in (published, (published or 0) - 1, None if art.date else art.written)
-                    for y in side.years
-                ):
-                    missing = tuple(side.years)
-        caveats = []
-        if "actual" in q.kinds and best.target and not refusal:
-            caveats.append("target_only")
-        whose = None
-        if not best.province_level:
-            whose = Place(art.place or "", "town", art.province).label
-        return SideResult(side, hits, refusal, missing, tuple(caveats), whose)
+
+def _content_words(tokens: list[str]) -> list[str]:
+    return [t.replace("_", " ") for t in tokens if not t.startswith(CONCEPT) and not t[:1].isdigit()]
+
+
+def _names_place(p: PassageText, name: str, words: list[str] | None) -> bool:
+    """Whether a passage names the place. With words (a place no article is about), the
+    passage's own sentence must say one of them in the clause that names it: "các xã Tân
+    Thanh, Tân Mỹ thuộc huyện Văn Lãng" answers "xã nào của huyện Văn Lãng", "kết nối với
+    thành phố Chí Linh" in a clause about roads does not answer "cụm công nghiệp Chí Linh"."""
+    name = name.casefold()
+    if words is None:
+        return name in fix_tone_placement(p.full).casefold()
+    for clause in re.split(r"[;:]", fix_tone_placement(p.text).casefold()):
+        if name in clause and any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", clause) for w in words):
+            return True
+    return False
 
 
 def _speaks_of_province(text: str, provinces: list[str]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +63,7 @@ def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
     for i, u in enumerate(units):
         # What the passage's figures are about, as tokens the retriever looks up: their period,
         # whether they are a plan, whether the passage is the headline.
-        marks = period_tokens(passage_years(u.full, ps[starts[i]].text))
+        marks = period_tokens(passage_years(u.text, ps[starts[i]].text, u.before or ""))
         if is_target_sentence(u.text):
             marks.append(TARGET_TOKEN)
         if i < 8 and canonical(u.text).rstrip(".") == title:  # the headline stands near the top
@@ -175,7 +175,16 @@ def snapshot_in_memory(
 
 
 def article_rec(path: str, a: AnalyzedArticle) -> ArticleRec:
-    m = a.meta
+    return article_from_meta(path, a.meta, a.years)
+
+
+# What an article record keeps of its analysis beyond the source line's fields.
+EXTRA_META = ("level", "province_2025", "year", "mentioned")
+SOURCE_FIELDS = ("title", "publisher", "date", "place", "province", "url")
+
+
+def article_from_meta(path: str, m: Mapping[str, object], years: Iterable[int]) -> ArticleRec:
+    """The article record of an analysis's metadata (as analyze_parsed gives it, or as stored)."""
 
     def text(key: str) -> str | None:
         value = m.get(key)
@@ -193,7 +202,7 @@ def article_rec(path: str, a: AnalyzedArticle) -> ArticleRec:
         place=text("place"),
         province=text("province"),
         url=text("url"),
-        years=frozenset(a.years),
+        years=frozenset(years),
         level=number("level"),
         province_2025=text("province_2025"),
         written=number("year"),
