@@ -35,13 +35,15 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import Settings
-from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, read_article, scan
+from bot.corpus.formats.limits import FormatLimits
+from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, parse_document, read_document, scan
 from bot.errors import CorpusError, StorageError
 from bot.models import ArticleRec, FileProblem, PassageText, ReloadReport
 from bot.search.bm25 import SEGMENT_BITS, BM25Index, compact_from_chunks, n_segments
-from bot.search.snapshot import AnalyzedArticle, Snapshot, analyze_text, assemble
+from bot.search.snapshot import AnalyzedArticle, Snapshot, analyze_parsed, assemble
 from bot.storage.db import Database, now_iso
 from bot.text.analyze import _tokenizer
+from bot.text.places import Gazetteer
 
 Progress = Callable[[int, int], None]
 POOL_MIN_ARTICLES = 8  # below this, starting worker processes costs more than it saves
@@ -61,7 +63,7 @@ class Encoded:
 
     meta: dict[str, str | None]
     years: list[int]
-    passages: list[tuple[str, str | None, str | None]]
+    passages: list[tuple[str, str | None, str | None, int | None]]  # text, before, after, page
     vocab: list[str]  # the article's distinct tokens, first seen first
     ids: bytes  # int32 positions in vocab of every passage's tokens, passage after passage
     lengths: bytes  # int32 tokens per passage
@@ -81,7 +83,7 @@ def encode(a: AnalyzedArticle) -> Encoded:
     return Encoded(
         a.meta,
         a.years,
-        [(p.text, p.before, p.after) for p in a.passages],
+        [(p.text, p.before, p.after, p.page) for p in a.passages],
         list(vocab),
         np.asarray(ids, dtype=np.int32).tobytes(),
         np.asarray([len(t) for t in a.tokens], dtype=np.int32).tobytes(),
@@ -92,17 +94,20 @@ def encode(a: AnalyzedArticle) -> Encoded:
     )
 
 
-# A job: (project-relative path, file path, largest size accepted). The worker reads the file
+# A job: (project-relative path, file path, limits of each format). The worker reads the file
 # itself (the parent only hashed it), so no article text is held in the parent or pickled.
-Job = tuple[str, str, int]
+Job = tuple[str, str, FormatLimits]
 JobResult = tuple[str, Encoded] | str  # (content hash, analysis) or why the file is skipped
 
 
 def _analyze_job(job: Job) -> tuple[str, JobResult]:
-    path, file, max_bytes = job
+    path, file, limits = job
     try:
-        text, ident, overrides = read_article(Path(file), max_bytes)
-        return path, (content_hash(ident), encode(analyze_text(text, overrides)))
+        doc = read_document(Path(file), limits)
+        return path, (
+            content_hash(doc.ident),
+            encode(analyze_parsed(parse_document(doc, Gazetteer.default()))),
+        )
     except CorpusError as e:
         return path, str(e)
     except Exception as e:  # a worker must report, never take the build down
@@ -173,8 +178,8 @@ class _CacheWriter:
                     ),
                 )
                 conn.executemany(
-                    "INSERT INTO passages (id, hash, seq, text, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                    [(first + i, h, i, t, b, a) for i, (t, b, a) in enumerate(e.passages)],
+                    "INSERT INTO passages (id, hash, seq, text, before, after, page) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(first + i, h, i, t, b, a, pg) for i, (t, b, a, pg) in enumerate(e.passages)],
                 )
             conn.execute("COMMIT")
         except BaseException:
@@ -364,12 +369,14 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
                 unchanged[rel] = k.hash
                 continue
             try:
-                _text, ident, _overrides = read_article(f.path, settings.max_file_bytes)
+                # A web page, Word file or PDF is only identified here; its text is taken once,
+                # by the analysis, and only if it changed.
+                doc = read_document(f.path, settings.limits, extract_text=False)
             except CorpusError as e:
                 problems.append(FileProblem(rel, str(e)))
                 continue
             candidates.append(
-                (rel, content_hash(ident), ArticleFile(f.path, f.size, f.mtime_ns + side_mtime))
+                (rel, content_hash(doc.ident), ArticleFile(f.path, f.size, f.mtime_ns + side_mtime))
             )
 
     await asyncio.to_thread(read_changed)
@@ -383,7 +390,7 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
             unchanged[rel] = h  # only the file's mtime moved: refresh it, no re-analysis
             continue
         if h not in cached:
-            to_analyze.append((rel, str(f.path), settings.max_file_bytes))
+            to_analyze.append((rel, str(f.path), settings.limits))
     failed = {p.path for p in problems}
     removed = [p for p in known if p not in files or p in failed]
     return _Plan(files, known, unchanged, updated, to_analyze, removed, problems)
@@ -745,10 +752,10 @@ class PassageReader:
 
     def __call__(self, docs: list[int]) -> dict[int, PassageText]:
         ids = [int(self._doc_passage[d]) for d in docs]
-        q = f"SELECT id, text, before, after FROM passages WHERE id IN ({','.join('?' * len(ids))})"
+        q = f"SELECT id, text, before, after, page FROM passages WHERE id IN ({','.join('?' * len(ids))})"
         with self._lock:
             rows = self._conn.execute(q, ids).fetchall()
-        by_id = {r[0]: PassageText(r[1], r[2], r[3]) for r in rows}
+        by_id = {r[0]: PassageText(r[1], r[2], r[3], r[4]) for r in rows}
         missing = PassageText("", None, None)
         return {d: by_id.get(pid, missing) for d, pid in zip(docs, ids, strict=True)}
 
