@@ -155,6 +155,7 @@ class ArticleInfo:
 
     source: Source
     passages: int
+    already: bool = False  # the same file or link was in the corpus: nothing was added
 
 
 @dataclass(frozen=True)
