@@ -187,14 +187,15 @@ async def add_one(
     return outcome.info
 
 
-async def add_link(engine: Engine, url: str, *, on_wait: OnWait | None = None) -> ArticleInfo:
-    """The page or document at `url`, fetched and added."""
+async def fetch_link(engine: Engine, url: str) -> Incoming | AddOutcome:
+    """The document at `url` ready to add, or the outcome already known: the article with that
+    link, or why it cannot be fetched."""
     from bot.web.fetch import address_check, fetch
 
     s = engine.settings
     known = _by_url(engine, url)
     if known is not None:
-        return known
+        return AddOutcome(url, info=known)
     try:
         got = await fetch(
             url,
@@ -204,8 +205,18 @@ async def add_link(engine: Engine, url: str, *, on_wait: OnWait | None = None) -
             allowed=address_check(s.fetch_allow_private),
         )
     except CorpusError as e:
-        raise UploadRejected(str(e), user_message=f"Không lấy được bài từ liên kết: {e}.") from e
-    return await add_one(engine, got.filename, got.data, url=got.url, on_wait=on_wait)
+        return AddOutcome(url, reason=f"Không lấy được bài từ liên kết: {e}.")
+    return Incoming(got.filename, got.data, got.url)
+
+
+async def add_link(engine: Engine, url: str, *, on_wait: OnWait | None = None) -> ArticleInfo:
+    """The page or document at `url`, fetched and added."""
+    got = await fetch_link(engine, url)
+    if isinstance(got, AddOutcome):
+        if got.info is None:
+            raise UploadRejected(got.reason or "refused", user_message=got.reason)
+        return got.info
+    return await add_one(engine, got.name, got.data, url=got.url, on_wait=on_wait)
 
 
 async def _check(engine: Engine, item: Incoming) -> tuple[str, ParsedArticle] | ArticleInfo:
@@ -243,6 +254,8 @@ async def _check(engine: Engine, item: Incoming) -> tuple[str, ParsedArticle] | 
 async def _same_bytes(engine: Engine, data: bytes) -> ArticleInfo | None:
     """The indexed article whose file has exactly these bytes (a symbolic link does not count:
     it is not something an admin added)."""
+    if not engine.has_index:
+        return None
     try:
         known = await engine.db.known_articles()
     except Exception:  # the check is a courtesy; a database that cannot answer does not stop an upload
@@ -297,7 +310,7 @@ async def _reload(engine: Engine, on_wait: OnWait | None):
 # ---------------------------------------------------------------- removing and correcting
 
 
-def _changeable(engine: Engine, article_id: str) -> tuple[CorpusEntry, Path]:
+def changeable(engine: Engine, article_id: str) -> tuple[CorpusEntry, Path]:
     entry = find(engine, article_id)
     if not entry.editable:
         raise CorpusChangeRefused(
@@ -312,7 +325,7 @@ def _changeable(engine: Engine, article_id: str) -> tuple[CorpusEntry, Path]:
 
 async def remove(engine: Engine, article_id: str, *, on_wait: OnWait | None = None) -> Source:
     """Delete an added article's file and sidecar, and index again: the removed article."""
-    entry, path = _changeable(engine, article_id)
+    entry, path = changeable(engine, article_id)
     try:
         path.unlink(missing_ok=True)
         sidecar_of(path).unlink(missing_ok=True)
@@ -392,7 +405,7 @@ def _date(value: str) -> str:
 async def edit(engine: Engine, article_id: str, text: str, *, on_wait: OnWait | None = None) -> ArticleInfo:
     """Write the corrections into the article's sidecar and index it again: the article as now cited."""
     changes = parse_changes(text)
-    entry, path = _changeable(engine, article_id)
+    entry, path = changeable(engine, article_id)
     try:
         current, _raw = read_sidecar(path)
     except CorpusError:
@@ -439,8 +452,10 @@ __all__ = [
     "add_link",
     "add_many",
     "add_one",
+    "changeable",
     "edit",
     "entries",
+    "fetch_link",
     "find",
     "remove",
     "short_ids",

@@ -237,8 +237,11 @@ class Engine:
         """The articles with their short ids (newest first), as /nguon lists them."""
         return corpus_admin.entries(self)
 
-    def corpus_entry(self, article_id: str) -> corpus_admin.CorpusEntry:
-        return corpus_admin.find(self, article_id)
+    def corpus_entry(self, article_id: str, *, to_change: bool = False) -> corpus_admin.CorpusEntry:
+        """The article with that short id; with to_change, only one admins may change."""
+        return (
+            corpus_admin.changeable(self, article_id)[0] if to_change else corpus_admin.find(self, article_id)
+        )
 
     async def remove_article(self, article_id: str, *, on_wait: OnWait | None = None) -> Source:
         """Delete an added article (its file and sidecar) and index again."""
