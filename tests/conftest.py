@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from documents import WebServer, serving
 
 from bot.config import Settings
 from bot.corpus.loader import read_article
@@ -109,3 +110,18 @@ def ask(seed_snapshot: Snapshot) -> Callable[[str], Answer]:
         return answer_question(seed_snapshot, question)
 
     return _ask
+
+
+# ---------------------------------------------------------------- documents and links
+
+
+@pytest.fixture
+def web() -> Iterator[WebServer]:
+    """A web server on 127.0.0.1 for the link tests (routes set by each test)."""
+    yield from serving()
+
+
+@pytest.fixture
+def link_settings(project: Path) -> Settings:
+    """Settings for a project whose links may point at the local test server."""
+    return settings_for(project, FETCH_ALLOW_PRIVATE="true", FETCH_TIMEOUT_SECONDS="3")
