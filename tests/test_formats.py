@@ -27,7 +27,7 @@ from documents import (
 )
 
 from bot.corpus import formats
-from bot.corpus.formats import PagedLine, detect, extract, page_of_passages
+from bot.corpus.formats import detect, extract
 from bot.corpus.formats.limits import FormatLimits
 from bot.corpus.formats.pdf import SCANNED
 from bot.corpus.loader import parse_article, parse_document, read_document
