@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from bot.corpus import formats
 from bot.corpus.loader import ParsedArticle, parse_article, read_bytes, read_sidecar, sidecar_of
 from bot.errors import CorpusChangeRefused, CorpusError, ReloadInProgress, StorageError, UploadRejected
@@ -248,6 +250,9 @@ async def _check(engine: Engine, item: Incoming) -> tuple[str, ParsedArticle] | 
         known = _by_url(engine, url) if url else None
         if known is not None:
             return known
+    known = _same_text(engine, parsed)
+    if known is not None:
+        return known
     return name, parsed
 
 
@@ -271,6 +276,25 @@ async def _same_bytes(engine: Engine, data: bytes) -> ArticleInfo | None:
         except OSError:
             continue
         return ArticleInfo(by_path[rel], 0, already=True)
+    return None
+
+
+def _same_text(engine: Engine, parsed: ParsedArticle) -> ArticleInfo | None:
+    """The indexed article with the same title and the same passages: the same document saved
+    or exported again (a PDF made again differs in its bytes, a page saved again in its counters)."""
+    if not engine.has_index:
+        return None
+    snapshot = engine.snapshot
+    texts = [p.text for p in parsed.passages]
+    for i, a in enumerate(snapshot.articles):
+        if a.title != parsed.meta.title:
+            continue
+        docs = [int(d) for d in np.flatnonzero(snapshot.retriever.doc_article == i)]
+        if len(docs) != len(texts):
+            continue
+        stored = snapshot.retriever.passage_text(docs)
+        if [stored[d].text for d in docs] == texts:
+            return ArticleInfo(a, len(texts), already=True)
     return None
 
 

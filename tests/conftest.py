@@ -122,6 +122,17 @@ def web() -> Iterator[WebServer]:
 
 
 @pytest.fixture
-def link_settings(project: Path) -> Settings:
-    """Settings for a project whose links may point at the local test server."""
-    return settings_for(project, FETCH_ALLOW_PRIVATE="true", FETCH_TIMEOUT_SECONDS="3")
+async def engine_with(project: Path, built_db: Path) -> AsyncIterator[Callable[..., Engine]]:
+    """Opens an Engine on the tmp project with extra settings (closed at the end of the test)."""
+    opened: list[Engine] = []
+
+    async def open_engine(**extra: str) -> Engine:
+        s = settings_for(project, **extra)
+        copy_db(built_db, s)
+        eng = await Engine.open(s)
+        opened.append(eng)
+        return eng
+
+    yield open_engine
+    for eng in opened:
+        await eng.close()
