@@ -239,8 +239,8 @@ async def _check(engine: Engine, item: Incoming) -> tuple[str, ParsedArticle] | 
         return same
 
     def parse() -> ParsedArticle:
-        _kind, text, meta, lines = read_bytes(item.data, name, limits)
-        return parse_article(text, meta, Gazetteer.default(), lines)
+        kind, text, meta, lines = read_bytes(item.data, name, limits)
+        return parse_article(text, meta, Gazetteer.default(), lines, kind)
 
     try:
         parsed = await asyncio.to_thread(parse)

@@ -225,13 +225,14 @@ def parse_article(
     overrides: dict[str, str | None],
     gazetteer: Gazetteer,
     lines: tuple[formats.PagedLine, ...] = (),
+    kind: str = "text",
 ) -> ParsedArticle:
     if not lines:
         text = break_long_lines(text)
     clean = clean_article(text)
     passages = make_passages(clean.paragraphs)
     if not passages:
-        raise CorpusError("tệp không có nội dung bài viết")
+        raise CorpusError(formats.NO_TEXT.get(kind, "tệp không có nội dung bài viết"))
     if lines:  # a paged document: each passage names its page
         pages = formats.page_of_passages(clean.paragraphs, [(p.paragraph, p.text) for p in passages], lines)
         passages = [replace(p, page=page) for p, page in zip(passages, pages, strict=True)]
@@ -265,4 +266,4 @@ def break_long_lines(text: str, limit: int = LONG_LINE) -> str:
 
 
 def parse_document(doc: Document, gazetteer: Gazetteer) -> ParsedArticle:
-    return parse_article(doc.text, doc.overrides, gazetteer, doc.lines)
+    return parse_article(doc.text, doc.overrides, gazetteer, doc.lines, doc.kind)

@@ -125,11 +125,12 @@ def extract(data: bytes, limits: FormatLimits, kind: str | None = None) -> Extra
     if len(out.text) > limits.chars:
         raise CorpusError(f"tài liệu có hơn {limits.chars:,} ký tự chữ; hãy tách thành nhiều tệp nhỏ hơn")
     if not any(c.isalpha() for c in out.text):
-        raise CorpusError(_EMPTY[kind])
+        raise CorpusError(NO_TEXT[kind])
     return out
 
 
-_EMPTY = {
+# Why a document without text is refused, by kind.
+NO_TEXT = {
     "html": "trang web không có nội dung bài viết (chỉ có menu, liên kết hoặc chân trang)",
     "docx": "tài liệu Word không có chữ",
     "pdf": "tệp PDF chỉ có ảnh quét, không có chữ để đọc",
