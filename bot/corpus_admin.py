@@ -287,7 +287,7 @@ def _same_text(engine: Engine, parsed: ParsedArticle) -> ArticleInfo | None:
     snapshot = engine.snapshot
     texts = [p.text for p in parsed.passages]
     for i, a in enumerate(snapshot.articles):
-        if a.title != parsed.meta.title:
+        if a.title != parsed.meta.title or _is_link(engine, a.path):
             continue
         docs = [int(d) for d in np.flatnonzero(snapshot.retriever.doc_article == i)]
         if len(docs) != len(texts):
@@ -296,6 +296,11 @@ def _same_text(engine: Engine, parsed: ParsedArticle) -> ArticleInfo | None:
         if [stored[d].text for d in docs] == texts:
             return ArticleInfo(a, len(texts), already=True)
     return None
+
+
+def _is_link(engine: Engine, rel: str) -> bool:
+    """A symbolic link in the corpus is not something an admin added: never the "same" article."""
+    return _absolute(engine, rel).is_symlink()
 
 
 def _norm_url(url: str) -> str:
@@ -308,7 +313,7 @@ def _by_url(engine: Engine, url: str | None) -> ArticleInfo | None:
         return None
     wanted = _norm_url(url)
     for a in engine.articles():
-        if a.url and _norm_url(a.url) == wanted:
+        if a.url and _norm_url(a.url) == wanted and not _is_link(engine, a.path):
             return ArticleInfo(a, 0, already=True)
     return None
 
