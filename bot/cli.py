@@ -114,6 +114,20 @@ async def cmd_ask(settings: Settings, questions: Sequence[str], as_json: bool) -
         await engine.close()
 
 
+async def cmd_sources(settings: Settings, as_json: bool) -> int:
+    engine = await _open(settings, quiet=True)
+    try:
+        for a in sorted(engine.articles(), key=lambda a: a.path):
+            if as_json:
+                print(json.dumps(a.as_json(), ensure_ascii=False))
+            else:
+                where = ", ".join(x for x in (a.place, a.province) if x)
+                print(f"{a.path}\t{a.line()}\t{where}")
+        return 0
+    finally:
+        await engine.close()
+
+
 async def cmd_chat(settings: Settings) -> int:
     engine = await _open(settings)
     try:
@@ -230,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p_add.add_argument("items", nargs="+", metavar="PATH|URL")
     sub.add_parser("run", help="chạy bot Telegram")
+    p_sources = sub.add_parser("sources", help="liệt kê các bài trong kho và thông tin trích dẫn của chúng")
+    p_sources.add_argument("--json", action="store_true", help="một đối tượng JSON mỗi bài")
     from bot.bench import build_parser
 
     build_parser(sub.add_parser("bench", help="đo tốc độ lập chỉ mục và trả lời trên kho bài tổng hợp"))
@@ -255,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cmd_index(settings, args.force))
         if args.command == "add":
             return asyncio.run(cmd_add(settings, args.items))
+        if args.command == "sources":
+            return asyncio.run(cmd_sources(settings, args.json))
         if args.command == "run":
             from bot.tg.app import run
 

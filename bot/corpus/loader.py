@@ -213,7 +213,7 @@ def decode(data: bytes) -> str:
 
 
 # Bump when cleaning, passage splitting or analysis changes: cached analyses are then redone.
-ANALYSIS_VERSION = b"analysis-v6"
+ANALYSIS_VERSION = b"analysis-v7"
 
 
 def content_hash(ident: bytes) -> str:
