@@ -728,10 +728,11 @@ def _start_snapshot(conn: sqlite3.Connection) -> None:
 def _write_array(conn: sqlite3.Connection, name: str, a: np.ndarray) -> None:
     """One of the snapshot's arrays, written piece by piece: never copied whole (the index of
     20,000 articles is over 100 MB)."""
+    if not a.size:  # an empty corpus: a view of no bytes cannot be cast
+        conn.execute("INSERT INTO snapshot_arrays (name, data) VALUES (?, zeroblob(0))", (name,))
+        return
     raw = memoryview(np.ascontiguousarray(a)).cast("B")
     cur = conn.execute("INSERT INTO snapshot_arrays (name, data) VALUES (?, zeroblob(?))", (name, raw.nbytes))
-    if not raw.nbytes:
-        return
     with conn.blobopen("snapshot_arrays", "data", cur.lastrowid) as blob:
         for i in range(0, raw.nbytes, BLOB_PIECE):
             blob.write(raw[i : i + BLOB_PIECE])

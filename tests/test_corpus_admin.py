@@ -24,6 +24,7 @@ from documents import (
 )
 
 from bot.config import Settings
+from bot.corpus.formats.pdf import SCANNED
 from bot.corpus_admin import short_ids
 from bot.engine import Engine
 from bot.errors import CorpusChangeRefused, UploadRejected
@@ -251,3 +252,23 @@ async def test_bad_corrections_are_refused(engine: Engine, settings: Settings, c
         await engine.edit_article(entry.id, changes)
     assert reason in e.value.user_message
     assert not (settings.articles_dir / "sa-dec.meta.json").exists()
+
+
+async def test_a_corpus_whose_only_document_is_refused_still_indexes(tmp_path: Path):
+    """Found measuring a PDF over the page limit: with no article left, writing the empty index
+    failed with a traceback (a numpy view of an empty array cannot be cast to bytes)."""
+    from documents import scanned_pdf
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "scan.pdf").write_bytes(scanned_pdf())
+    s = Settings.from_env(
+        {"BOT_DB": str(tmp_path / "bot.db"), "BOT_CORPUS": "corpus", "BOT_WORKERS": "1"}, root=tmp_path
+    )
+    eng = await Engine.open(s, build=False)
+    try:
+        report = await eng.reload()
+        assert [(p.path, p.reason) for p in report.problems] == [("corpus/scan.pdf", SCANNED)]
+        assert report.articles == 0 and eng.coverage().articles == 0
+        assert eng.answer("Dân số Sơn Tây là bao nhiêu?").refused
+    finally:
+        await eng.close()
