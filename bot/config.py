@@ -136,7 +136,7 @@ class Settings:
             log_level=merged.get("LOG_LEVEL", "INFO").upper(),
             limits=FormatLimits(
                 text_bytes=_int(merged, "MAX_FILE_BYTES", 2_000_000),
-                html_bytes=_int(merged, "MAX_HTML_BYTES", 5_000_000),
+                html_bytes=_int(merged, "MAX_HTML_BYTES", 3_000_000),
                 docx_bytes=_int(merged, "MAX_DOCX_BYTES", 20_000_000),
                 pdf_bytes=_int(merged, "MAX_PDF_BYTES", 20_000_000),
                 pdf_pages=_int(merged, "MAX_PDF_PAGES", 300),

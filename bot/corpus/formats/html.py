@@ -18,12 +18,21 @@ from bot.text.normalize import clean_unicode
 _HOST_ONLY = re.compile(r"^(?:www\.)?[\w.-]+\.[a-z]{2,}$", re.IGNORECASE)
 
 
+# What a page carries that is never text: dropped before parsing, it is most of a saved page's
+# weight (inline scripts and styles, icons), and lxml's tree would hold it several times over.
+_NEVER_TEXT = re.compile(
+    rb"<(script|style|svg|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
+)
+
+
 def extract_html(data: bytes) -> Extracted:
     import trafilatura
 
+    data = _NEVER_TEXT.sub(b" ", data)
     try:
         doc = trafilatura.bare_extraction(
             data,
+            fast=True,  # no second and third extractor to compare with: a third of the time and memory
             with_metadata=True,
             include_comments=False,
             include_tables=True,

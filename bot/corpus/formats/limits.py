@@ -9,7 +9,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class FormatLimits:
     text_bytes: int = 2_000_000  # .txt and .md (MAX_FILE_BYTES)
-    html_bytes: int = 5_000_000
+    html_bytes: int = 3_000_000  # a 5 MB page of markup took trafilatura past 300 MB
     docx_bytes: int = 20_000_000
     pdf_bytes: int = 20_000_000  # Telegram lets a bot download at most 20 MB
     pdf_pages: int = 300
