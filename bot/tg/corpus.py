@@ -247,7 +247,7 @@ async def cmd_sua(update: Update, context: Context) -> None:
     article_id, _, changes = argument.partition(" ")
     engine = engine_of(context)
     if not article_id or not changes.strip():
-        from bot.corpus_admin import EDIT_USAGE
+        from bot.corpus_changes import EDIT_USAGE
 
         await message.reply_text(EDIT_USAGE)
         return
