@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -32,7 +31,7 @@ from telegram.ext import (
 
 from bot.answer.render import render_html
 from bot.config import Settings
-from bot.errors import BotError, NotAdmin, ReloadInProgress, UploadRejected
+from bot.errors import BotError, NotAdmin, ReloadInProgress
 from bot.models import Answer
 from bot.tg import resilience, texts
 from bot.tg.callbacks import CB_FEEDBACK, CB_MORE, ButtonSigner
@@ -44,15 +43,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SOURCES_PER_PAGE = 8
 TYPING_AFTER = 0.5  # seconds before 'typing…' is shown for a reply not sent yet
 LOG_WAIT = 0.2  # seconds an answer waits for its question to be logged before going without buttons
-RELOAD_WAIT_SECONDS = 600  # an upload waits this long for a running reload before giving up
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
-# Callback data (at most 64 bytes): more passages and feedback, signed (see callbacks.py); a
-# page of /nguon, which shows nobody's question.
-CB_SOURCES = re.compile(r"^s:(\d{1,4})$")
+# Callback data (at most 64 bytes): more passages and feedback, signed (see callbacks.py).
+# /nguon's pages: bot/tg/corpus.py.
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -424,42 +420,6 @@ async def cmd_help(update: Update, context: Context) -> None:
     await reply_html(update.effective_message, texts.help_text(is_admin(update, context)))
 
 
-def sources_markup(page: int, pages: int) -> InlineKeyboardMarkup | None:
-    if pages <= 1:
-        return None
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton(texts.BTN_PREV, callback_data=f"s:{page - 1}"))
-    if page < pages - 1:
-        row.append(InlineKeyboardButton(texts.BTN_NEXT, callback_data=f"s:{page + 1}"))
-    return InlineKeyboardMarkup([row])
-
-
-async def cmd_nguon(update: Update, context: Context) -> None:
-    """/nguon: the user sees the articles (title, publisher, date), a page at a time with buttons."""
-    text, pages = texts.sources_page(engine_of(context).articles(), 0, SOURCES_PER_PAGE)
-    await reply_html(update.effective_message, text, sources_markup(0, pages))
-
-
-async def on_sources_page(update: Update, context: Context) -> None:
-    """« Trước / Sau »: the /nguon message turns to another page."""
-    query = update.callback_query
-    page = int(CB_SOURCES.match(query.data or "").group(1))
-    sources = engine_of(context).articles()
-    text, pages = texts.sources_page(sources, page, SOURCES_PER_PAGE)
-    page = min(page, pages - 1)
-    await stop_spinner(update)
-    try:
-        await query.edit_message_text(
-            split_html(text)[0],
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
-            reply_markup=sources_markup(page, pages),
-        )
-    except TelegramError as e:  # "message is not modified" after a double tap
-        log.debug("sources page edit failed: %s", e)
-
-
 async def on_unknown_command(update: Update, context: Context) -> None:
     """An unknown /command in a private chat: the user is pointed to /help."""
     await update.effective_message.reply_text(texts.HINT_UNKNOWN_COMMAND)
@@ -526,62 +486,6 @@ async def cmd_stats(update: Update, context: Context) -> None:
     await reply_html(update.effective_message, texts.stats_text(stats))
 
 
-async def on_document(update: Update, context: Context) -> None:
-    """A document: admins (private chat) see what was detected or why it was refused; others get a hint."""
-    message = update.effective_message
-    if is_group(update):
-        if addressed_question(message, context.bot.id, context.bot.username) is not None:
-            if await within_rate_limit(update, context):
-                await message.reply_text(texts.HINT_DOCUMENT_GROUP)
-        return
-    if not await within_rate_limit(update, context):
-        return
-    if not is_admin(update, context):
-        log.info("document from non-admin user %s ignored", user_tag(context, update.effective_user.id))
-        await message.reply_text(texts.HINT_DOCUMENT)
-        return
-    doc = message.document
-    settings = settings_of(context)
-    name = doc.file_name or "bai-viet.txt"
-    if not name.lower().endswith((".txt", ".md")):
-        await reply_html(message, texts.upload_bad_extension())
-        return
-    if doc.file_size and doc.file_size > settings.max_file_bytes:
-        await reply_html(message, texts.upload_too_big(doc.file_size, settings.max_file_bytes))
-        return
-    await typing(message)
-    try:
-        tg_file = await context.bot.get_file(doc.file_id)
-        data = bytes(await tg_file.download_as_bytearray())
-    except TelegramError as e:
-        log.warning("download of an uploaded document failed: %s", e)
-        await message.reply_text(texts.UPLOAD_DOWNLOAD_FAILED)
-        return
-    engine = engine_of(context)
-    told = False
-    deadline = asyncio.get_running_loop().time() + RELOAD_WAIT_SECONDS
-    while True:
-        try:
-            info = await engine.add_article(name, data)  # saving the same bytes again is a no-op
-            break
-        except UploadRejected as e:
-            log.info("upload %r refused: %s", name, e)
-            await reply_html(message, texts.upload_rejected(e.user_message))
-            return
-        except ReloadInProgress:
-            # Serialised after the running reload (/reload or another upload), not refused.
-            if asyncio.get_running_loop().time() > deadline:
-                await message.reply_text(texts.reload_in_progress())
-                return
-            if not told:
-                await message.reply_text(texts.UPLOAD_AFTER_RELOAD)
-                told = True
-            while engine.reloading:
-                await asyncio.sleep(0.1)
-    log.info("article %s added by admin %s", info.source.path, user_tag(context, update.effective_user.id))
-    await reply_html(message, texts.upload_done(info))
-
-
 async def on_other_message(update: Update, context: Context) -> None:
     """Photos, stickers, voice and the like: a short polite hint (in groups only when replying to the bot)."""
     message = update.effective_message
@@ -645,6 +549,8 @@ async def on_error(update: object, context: Context) -> None:
 
 def register(application: Application, settings: Settings) -> None:
     """Add every handler to `application`; state lives in `bot_data`."""
+    from bot.tg import corpus  # corpus builds on this module's helpers
+
     application.bot_data["settings"] = settings
     application.bot_data["limiter"] = SlidingWindowLimiter(settings.rate_limit_per_minute, 60.0)
     new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
@@ -657,17 +563,16 @@ def register(application: Application, settings: Settings) -> None:
             CommandHandler("start", costs_reply(cmd_start), filters=new),
             CommandHandler("help", costs_reply(cmd_help), filters=new),
             CommandHandler("hoi", cmd_hoi, filters=new),
-            CommandHandler("nguon", costs_reply(cmd_nguon), filters=new),
             CommandHandler("reload", costs_reply(cmd_reload), filters=new),
             CommandHandler("stats", costs_reply(cmd_stats), filters=new),
+            # /nguon, /them, /xoa, /sua, their buttons, links from admins and uploads.
+            *corpus.handlers(application),
             CallbackQueryHandler(on_more, pattern=CB_MORE),
             CallbackQueryHandler(costs_reply(on_feedback), pattern=CB_FEEDBACK),
-            CallbackQueryHandler(costs_reply(on_sources_page), pattern=CB_SOURCES),
             CallbackQueryHandler(costs_reply(on_stale_button)),
             MessageHandler(new & private & filters.COMMAND, costs_reply(on_unknown_command)),
             MessageHandler(new & private & filters.TEXT, on_private_text),
             MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, on_group_text),
-            MessageHandler(new & filters.Document.ALL, on_document),
             MessageHandler(new & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_other_message),
         ]
     )
