@@ -168,7 +168,7 @@ def decode(data: bytes) -> str:
 
 
 # Bump when cleaning, passage splitting or analysis changes: cached analyses are then redone.
-ANALYSIS_VERSION = b"analysis-v6"
+ANALYSIS_VERSION = b"analysis-v7"  # v7: facts read from the passages
 
 
 def content_hash(ident: bytes) -> str:

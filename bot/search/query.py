@@ -95,6 +95,7 @@ class ParsedQuestion:
     families: frozenset[str] = frozenset()  # what the figures asked are counted in (money, people...)
     counted: tuple[str, ...] = ()  # nouns asked to be counted ("mấy phường mấy xã": phường, xã)
     indicators: frozenset[str] = frozenset()  # the measured indicators asked (thesaurus concepts)
+    rest: str = ""  # the question as understood, its place names (and their markers) taken out
 
     @property
     def reinterpreted(self) -> bool:
@@ -277,6 +278,7 @@ def parse(
         families=frozenset(families),
         counted=tuple(dict.fromkeys(v.COUNTED_ASKED.findall(low))),
         indicators=frozenset(indicators),
+        rest=" ".join(rest.split()),
     )
 
 
