@@ -21,7 +21,7 @@ from bot import texts
 from bot.answer import chart as charts
 from bot.answer.clarify import diacritic_readings, place_readings
 from bot.answer.compose import compose, quote_of
-from bot.answer.context import ContextStore, understand
+from bot.answer.context import ContextStore, bare_follow_up, understand
 from bot.answer.reply import Reply, render_reply_plain
 from bot.answer.smalltalk import small_talk, without_greeting
 from bot.answer.table import fact_table
@@ -70,6 +70,9 @@ class Conversation:
             if near:
                 return Reply(message, choices=(*near, text))
         previous = self.contexts.get(who) if who is not None else None
+        if who is not None and previous is None and bare_follow_up(q):
+            # "còn năm 2020?" with nothing before it: what about? Ask, rather than guess.
+            return Reply(message, small_talk=texts.follow_up_alone(self._example()[0]))
         understood = understand(q, previous)
         if understood.question != q.original:
             q = snap.parse(understood.question)

@@ -102,5 +102,12 @@ def small_talk(kind: str, c: Coverage, example: str, publishers: list[str]) -> s
     )
 
 
+def follow_up_alone(example: str) -> str:
+    return (
+        "Bạn muốn hỏi về chỉ tiêu nào, ở địa phương nào? Hãy hỏi đầy đủ một lần, ví dụ: "
+        f"«{example}»; sau đó có thể hỏi tiếp ngắn gọn như «còn năm 2020?», «thế còn Đông Triều?»."
+    )
+
+
 def reading(text: str) -> str:
     return READING.format(reading=text)

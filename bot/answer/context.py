@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from bot.search.query import ParsedQuestion
 from bot.text import vocabulary as v
+from bot.text.normalize import fold
 from bot.text.places import Place
 from bot.text.timeframes import Period, periods_in
 
@@ -54,6 +55,16 @@ class Understanding:
 _PUNCT = re.compile(r"[?!.…,;:]+")
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def _strip_spans(text: str, spans: list[tuple[int, int]]) -> str:
     for s, e in sorted(spans, reverse=True):
         text = text[:s] + " " + text[e:]
@@ -67,8 +78,15 @@ def parts_of(q: ParsedQuestion) -> tuple[tuple[Place, ...], Topic | None, list[P
     low = rest.casefold()
     periods = [m for m in periods_in(low) if m.role in ("own", "target")]
     previous = bool(v.PREVIOUS_YEAR.search(low))
+    folded = fold(low)
     cue = bool(v.FOLLOW_UP_OPENERS.search(low) or v.FOLLOW_UP_CLOSERS.search(low) or previous)
-    frame = _strip_spans(rest, [(m.start, m.end) for m in periods])
+    spans = [(m.start, m.end) for m in periods]
+    if len(folded) == len(low):
+        # Typed without marks, "còn ... thì sao" may have been read "con ... thị sao".
+        found = list(v.FOLLOW_UP_FOLDED.finditer(folded))
+        cue = cue or bool(found)
+        spans += [m.span() for m in found]
+    frame = _strip_spans(rest, _merged(spans))
     frame = v.PREVIOUS_YEAR.sub(" ", frame.casefold())
     frame = v.COMPARE_WITH.sub(" ", frame) if previous else frame
     frame = v.FOLLOW_UP_OPENERS.sub(" ", frame.strip())
@@ -77,6 +95,13 @@ def parts_of(q: ParsedQuestion) -> tuple[tuple[Place, ...], Topic | None, list[P
     words = " ".join(v.TOPIC_NOISE.sub(" ", frame).split())
     topic = Topic(words, frame) if words else None
     return places, topic, [m.period for m in periods], previous, cue
+
+
+def bare_follow_up(q: ParsedQuestion) -> bool:
+    """A message that only changes something of a question before it ("còn năm 2020?",
+    "so với năm trước?"): no place, no topic of its own."""
+    places, topic, periods, says_previous, cue = parts_of(q)
+    return not places and not q.unknown_places and topic is None and (cue or bool(periods) or says_previous)
 
 
 def place_words(p: Place) -> str:
@@ -96,8 +121,6 @@ def _reading(ctx: Context) -> str:
     bits = [ctx.topic.words if ctx.topic else "", " và ".join(p.name for p in ctx.places)]
     head = " ".join(b for b in bits if b)
     when = _period_text(ctx.period, ctx.compared)
-    if when.startswith("năm ") and " so với " not in when:
-        when = when.removeprefix("năm ")
     return ", ".join(x for x in (head, when) if x)
 
 

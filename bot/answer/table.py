@@ -77,7 +77,7 @@ class FactTable:
             return ()
         bases = [r.base[1] for r in self.rows]
         unit = max(set(bases), key=bases.count)
-        rows = [r for r in self.rows if r.base[1] == unit and r.period is not None]
+        rows = [r for r in self.rows if r.base[1] == unit]
         if self.kind == "series":
             rows = [r for r in rows if r.period is not None and r.period.whole_year]
         return tuple(rows)
@@ -140,12 +140,12 @@ def fact_table(snap: Snapshot, q: ParsedQuestion) -> FactTable | None:
         return None
     low = q.understood.casefold()
     family = measured_indicators()[indicator]
-    if v.ASKS_CHANGE.search(low) or (q.unit is not None and not _unit_fits(q.unit, family)):
-        return None  # "tăng bao nhiêu %": a rate of change, not the indicator's values
+    if v.ASKS_CHANGE.search(low) or _change_of(low, indicator) or (q.unit and not _unit_fits(q.unit, family)):
+        return None  # "tăng bao nhiêu %", "tăng giá trị sản xuất": a rate of change, not values
     places = list({s.place.name: s.place for s in q.sides if s.place is not None}.values())
     if not places and len(q.provinces) >= 2:
         places = list(q.provinces)
-    if len(places) >= 2 and not wants_series(q):
+    if len(places) >= 2:  # "biểu đồ dân số A và B" too: the places side by side
         return _comparison(snap, q, indicator, places)
     where = places[0] if places else (q.provinces[0] if len(q.provinces) == 1 else None)
     if where is None:
@@ -156,6 +156,16 @@ def fact_table(snap: Snapshot, q: ParsedQuestion) -> FactTable | None:
     if wants_series(q):
         return _series(snap, q, indicator, where)
     return None
+
+
+def _change_of(low: str, indicator: str) -> bool:
+    """The question names the indicator's change: "tăng giá trị sản xuất năm 2022 với 2023"."""
+    text = canonical(low)
+    for phrase in Thesaurus.default().concepts.get(indicator, ()):
+        at = text.find(canonical(phrase))
+        if at >= 0 and v.CHANGE_BEFORE.search(text[:at]):
+            return True
+    return False
 
 
 def _unit_fits(unit: str, family: str) -> bool:
@@ -223,8 +233,8 @@ def _series(
     for r in sorted(records, key=lambda r: _preference(dates, r)):
         assert r.fact.period is not None
         best.setdefault(r.fact.period, r)
-    if not best:
-        return None
+    if len(best) < 2:
+        return None  # one figure is no series: the quoted answer gives it
     chosen = [best[p] for p in sorted(best, key=_period_order)][-MAX_ROWS:]
     notice = None
     if len(years) >= 2:
@@ -270,8 +280,14 @@ def _comparison(
     if len(chosen) < 2:
         return None  # one side only: the quoted answer says what is missing for the other
     notes: list[str] = []
-    labels = {r.fact.period.label if r.fact.period else "không rõ năm" for r in chosen}
-    if len(chosen) >= 2 and len(labels) > 1:
+    labels = {r.fact.period.label for r in chosen if r.fact.period}
+    undated = [n for n, r in zip(names, chosen, strict=True) if r.fact.period is None]
+    if undated:
+        notes.append(
+            f"Lưu ý: bài viết không nói số liệu của {', '.join(undated)} thuộc năm nào (xem ngày đăng ở cột "
+            "nguồn), nên so sánh chỉ để tham khảo."
+        )
+    elif len(labels) > 1:
         each = "; ".join(
             f"{n}: {r.fact.period.label if r.fact.period else 'không rõ năm'}"
             for n, r in zip(names, chosen, strict=True)

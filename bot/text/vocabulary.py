@@ -125,6 +125,7 @@ có mấy mấy sản phẩm mấy xã mấy nhiệm vụ mấy vấn đề mấ
 vậy là bao nhiêu vậy là gì vậy thế nào vậy như thế nào vậy ra sao vậy là ai vậy nào vậy khi nào vậy
 nhỉ bao nhiêu nhỉ ạ bao nhiêu ạ không ạ được không ạ ở đâu vậy bao giờ vậy có không
 thế nào nhỉ ra sao nhỉ là gì nhỉ là ai nhỉ khi nào nhỉ
+còn năm thì sao thế còn vậy còn còn thì sao còn năm nay còn năm ngoái so với năm trước thì thế nào
 """
 # Questions are the text being restored, and their register ("có mấy", "vậy") is rare in news:
 # a pair of syllables from a question phrase counts like many corpus occurrences.
@@ -304,6 +305,11 @@ FOLLOW_UP_OPENERS = re.compile(
     r"|^(?:và|thế|vậy)\s+(?=\S)"
 )
 FOLLOW_UP_CLOSERS = re.compile(r"\b(?:thì sao|thế nào|ra sao|nữa|thì thế nào|được không|thì)\s*[?.!…]*\s*$")
+# The same, typed without marks and so perhaps restored as other words ("con" for "còn").
+FOLLOW_UP_FOLDED = re.compile(
+    r"^(?:the|vay|the thi|vay thi|con|va|roi)?\s*(?:con|the con|vay con)\b"
+    r"|\b(?:thi sao|the nao|ra sao|nua|thi the nao|duoc khong|thi)\s*[?.!…]*\s*$"
+)
 # "so với năm trước", "năm ngoái thì sao": the year before the one in the context.
 PREVIOUS_YEAR = re.compile(r"\b(?:năm trước|năm ngoái|năm liền trước|cùng kỳ năm trước|năm trước đó)\b")
 COMPARE_WITH = re.compile(r"\bso với\b|\bso sánh\b")
@@ -376,6 +382,8 @@ SERIES_ASKED = re.compile(
 )
 # The same range typed without marks, where "tu" may be read "tư": "tu 2020 den 2023".
 SERIES_ASKED_FOLDED = re.compile(r"\btu (?:nam )?(?:19|20)\d\d (?:den|toi) (?:nam )?(?:19|20)\d\d\b")
+# Words before an indicator that ask for its change, not its values ("tăng giá trị sản xuất").
+CHANGE_BEFORE = re.compile(r"\b(?:tăng|giảm|tốc độ tăng|mức tăng|tăng trưởng)\s+$")
 # What a question asks to be drawn: the chart is sent even in the terminal's chat.
 CHART_ASKED = re.compile(r"\b(?:biểu đồ|đồ thị|vẽ)\b")
 
