@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.answer.table import FactTable, Row
+from bot.search.facts import unit_scale
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -65,6 +66,9 @@ def figure_of(table: FactTable) -> Figure | None:
     from matplotlib.figure import Figure
 
     factor, unit = _scale([r.base[0] for r in rows], rows[0].base[1])
+    units = {r.unit for r in rows}
+    if len(units) == 1 and (own := unit_scale(next(iter(units)))) is not None:
+        factor, unit = own  # the figures' own unit: "tỷ đồng" on the axis, as on the bars
     heights = [r.base[0] / factor for r in rows]
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     ax = fig.add_subplot()

@@ -67,7 +67,7 @@ class FactTable:
         what = self.label[:1].upper() + self.label[1:]
         if self.kind == "series":
             return f"{what} của {self.places[0]} qua các năm"
-        return f"{what}: {' và '.join(self.places)}"
+        return f"{what} của {' và '.join(self.places)}"
 
     @property
     def chart_rows(self) -> tuple[Row, ...]:

@@ -60,13 +60,37 @@ _SCALE: dict[str, tuple[float, str]] = {
     "km2": (100, "ha"),
     "km²": (100, "ha"),
 }
-# A figure's own money scale word before "đồng" or alone ("5.000 tỷ", "1,2 triệu").
+# A figure's number and its unit ("5.000" and "tỷ đồng").
 _NUMBER = re.compile(r"(?P<num>\d+(?:[.,]\d+)*)\s?(?P<unit>.*)$")
 # What ends a clause: an indicator's figure lies in the clause that names it.
 _CLAUSE = re.compile(r";|\.\s|\.$|:\s|\n|\(|\)")
 _SENTENCE = re.compile(r"\.\s|\n")
 _TRAILING_YEAR = re.compile(r"\s*(?:vào |trong |của )?năm\s+((?:19|20)\d\d)\b")
 MAX_GAP = 160  # characters between an indicator and its figure
+
+# A word before a figure that belongs to it: "gần 5.000 tỷ đồng", "trên 520 tỷ đồng".
+FIGURE_QUALIFIER = re.compile(r"(?<![^\W\d_])(?:gần|trên|hơn|khoảng|xấp xỉ|lên tới|lên đến|tới)\s+$")
+
+# Words after an indicator that make it another one: "giá trị sản xuất nông nghiệp" is not the
+# town's "giá trị sản xuất", "thu nhập của lao động nữ" not its average income.
+INDICATOR_QUALIFIED = re.compile(
+    r"\s*(?:ngành\s+|khu vực\s+|lĩnh vực\s+)?(?:nông nghiệp|nông, lâm|nông – lâm|nông - lâm|nông lâm|lâm nghiệp"
+    r"|thủy sản|thuỷ sản|công nghiệp|xây dựng|dịch vụ|thương mại|du lịch|nội địa|xuất khẩu|từ đất|tiền sử dụng đất"
+    r"|của các xã|ở nông thôn|khu vực nông thôn|nông thôn|thành thị|của lao động|tại các xã|ở các xã|các xã"
+    r"|từ|nuôi|trồng|gieo trồng|cây|chè|lúa|rừng|đất nông nghiệp|đất trồng|mặt nước|sàn|nhà ở|cao su|cà phê)\b"
+)
+
+# An indicator named as a sector's: "khu vực kinh tế có vốn đầu tư nước ngoài" produces, it is
+# not the town's foreign investment.
+SECTOR_BEFORE = re.compile(r"(?:khu vực|thành phần|doanh nghiệp|kinh tế)\s+(?:kinh tế\s+)?(?:có\s+)?$")
+
+# A figure of the whole province in a town's article.
+PROVINCE_WIDE = re.compile(r"\b(?:toàn tỉnh|cả tỉnh|của tỉnh|trên địa bàn tỉnh)\b")
+
+# What a figure is, read in its clause before it: a plan, an estimate, an expected figure.
+FACT_PLAN = re.compile(r"\b(?:mục tiêu|phấn đấu|kế hoạch|dự toán|chỉ tiêu|định hướng|tầm nhìn)\b")
+FACT_EXPECTED = re.compile(r"\bdự kiến\b")
+FACT_ESTIMATE = re.compile(r"\b(?:ước|ước tính|ước đạt|dự ước|ước thực hiện)\b")
 
 
 @dataclass(frozen=True)
@@ -76,7 +100,7 @@ class Fact:
     value: float  # the number as written, "5.000" -> 5000.0, "92,5" -> 92.5
     unit: str  # as written, lower-cased: "tỷ đồng", "%", "lượt người"
     figure: str  # the figure as the sentence says it, with its qualifier: "gần 5.000 tỷ đồng"
-    status: str  # "actual", "estimate" (ước, dự kiến for the year written) or "target"
+    status: str  # "actual", "estimate" (ước đạt), "expected" (dự kiến) or "target" (a plan, a later year)
     seq: int  # the passage within its article
     province_wide: bool = False  # the sentence speaks of the whole province ("toàn tỉnh")
 
@@ -85,6 +109,12 @@ class Fact:
         """The value in its unit's base ("5.000 tỷ đồng" -> 5e12 "đồng")."""
         scale, base = _SCALE.get(self.unit, (1, self.unit))
         return self.value * scale, base
+
+
+def unit_scale(unit: str) -> tuple[float, str] | None:
+    """A unit as written and how many of its base it is ("tỷ đồng": 1e9), None if unknown."""
+    found = _SCALE.get(unit)
+    return (found[0], unit) if found else None
 
 
 def parse_number(text: str) -> float | None:
@@ -183,13 +213,13 @@ def _figures(low: str) -> list[tuple[int, int, str, float, str]]:
 
 def _status(clause_before: str, sentence: str, period: Period | None, written: int | None) -> str:
     """A result, an estimate ("ước đạt"), an expected figure ("dự kiến") or a target."""
-    if is_target_sentence(sentence) and v.FACT_PLAN.search(clause_before):
+    if is_target_sentence(sentence) and FACT_PLAN.search(clause_before):
         return "target"
     if period is not None and written is not None and period.year > written:
         return "target"
-    if v.FACT_EXPECTED.search(clause_before):
+    if FACT_EXPECTED.search(clause_before):
         return "expected"
-    if v.FACT_ESTIMATE.search(clause_before):
+    if FACT_ESTIMATE.search(clause_before):
         return "estimate"
     return "actual"
 
@@ -268,10 +298,10 @@ def _facts_of(low: str, found, seq: int, lead: str, written: int | None) -> list
             continue  # a second figure for the same mention: a detail, not the indicator
         chosen.periods.add(period)
         last = chosen
-        q = v.FIGURE_QUALIFIER.search(low, max(0, f_start - 14), f_start)
+        q = FIGURE_QUALIFIER.search(low, max(0, f_start - 14), f_start)
         figure = (q.group(0) if q else "") + _whole_figure(low, f_start, text)
         status = _status(low[clause:f_start], low[:f_end], period, written)
-        wide = bool(v.PROVINCE_WIDE.search(low, clause, f_start))
+        wide = bool(PROVINCE_WIDE.search(low, clause, f_start))
         out.append(Fact(chosen.indicator.token, period, value, unit, figure.strip(), status, seq, wide))
     return out
 
@@ -283,9 +313,9 @@ def _owner(low: str, before: list[_Mention], family: str, f_start: int) -> _Ment
         m = before[i]
         if m.indicator.family != family:
             continue  # "tốc độ tăng trưởng tổng giá trị sản xuất ... 10,5%": the growth rate's
-        if f_start - m.end > MAX_GAP or v.INDICATOR_QUALIFIED.match(low, m.end, f_start):
+        if f_start - m.end > MAX_GAP or INDICATOR_QUALIFIED.match(low, m.end, f_start):
             return None
-        if v.SECTOR_BEFORE.search(low, 0, m.start):
+        if SECTOR_BEFORE.search(low, 0, m.start):
             return None
         if any(o.start - m.end <= 1 for o in before[i + 1 :]):
             return None  # "tăng trưởng thu ngân sách": the growth of another indicator

@@ -423,29 +423,3 @@ SOUND_ALIKE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"y$", "i"),
     )
 )
-
-# ---------------------------------------------------------------- facts (bot/search/facts.py)
-
-# A word before a figure that belongs to it: "gần 5.000 tỷ đồng", "trên 520 tỷ đồng".
-FIGURE_QUALIFIER = re.compile(r"(?<![^\W\d_])(?:gần|trên|hơn|khoảng|xấp xỉ|lên tới|lên đến|tới)\s+$")
-
-# Words after an indicator that make it another one: "giá trị sản xuất nông nghiệp" is not the
-# town's "giá trị sản xuất", "thu nhập của lao động nữ" not its average income.
-INDICATOR_QUALIFIED = re.compile(
-    r"\s*(?:ngành\s+|khu vực\s+|lĩnh vực\s+)?(?:nông nghiệp|nông, lâm|nông – lâm|nông - lâm|nông lâm|lâm nghiệp"
-    r"|thủy sản|thuỷ sản|công nghiệp|xây dựng|dịch vụ|thương mại|du lịch|nội địa|xuất khẩu|từ đất|tiền sử dụng đất"
-    r"|của các xã|ở nông thôn|khu vực nông thôn|nông thôn|thành thị|của lao động|tại các xã|ở các xã|các xã"
-    r"|từ|nuôi|trồng|gieo trồng|cây|chè|lúa|rừng|đất nông nghiệp|đất trồng|mặt nước|sàn|nhà ở|cao su|cà phê)\b"
-)
-
-# An indicator named as a sector's: "khu vực kinh tế có vốn đầu tư nước ngoài" produces, it is
-# not the town's foreign investment.
-SECTOR_BEFORE = re.compile(r"(?:khu vực|thành phần|doanh nghiệp|kinh tế)\s+(?:kinh tế\s+)?(?:có\s+)?$")
-
-# A figure of the whole province in a town's article.
-PROVINCE_WIDE = re.compile(r"\b(?:toàn tỉnh|cả tỉnh|của tỉnh|trên địa bàn tỉnh)\b")
-
-# What a figure is, read in its clause before it: a plan, an estimate, an expected figure.
-FACT_PLAN = re.compile(r"\b(?:mục tiêu|phấn đấu|kế hoạch|dự toán|chỉ tiêu|định hướng|tầm nhìn)\b")
-FACT_EXPECTED = re.compile(r"\bdự kiến\b")
-FACT_ESTIMATE = re.compile(r"\b(?:ước|ước tính|ước đạt|dự ước|ước thực hiện)\b")
