@@ -277,8 +277,9 @@ UNIT_FAMILIES: dict[str, re.Pattern[str]] = {
         "lượt": r"(?:nghìn |ngàn |triệu )?lượt",
     }.items()
 }
-# Questions about a change ("tăng bao nhiêu") are answered by a rate, whatever the indicator.
-ASKS_CHANGE = re.compile(r"\b(?:tăng|giảm)\s+(?:bao nhiêu|mấy)\b")
+# Questions about a change ("tăng bao nhiêu", "tốc độ tăng", "X tăng năm nào cao hơn") may be
+# answered by a rate, whatever the indicator is counted in. Not "tăng cường" (to strengthen).
+ASKS_CHANGE = re.compile(r"\b(?:tăng|giảm)\b(?!\s+cường)")
 
 # ---------------------------------------------------------------- conversation
 
@@ -382,6 +383,8 @@ SERIES_ASKED = re.compile(
 )
 # The same range typed without marks, where "tu" may be read "tư": "tu 2020 den 2023".
 SERIES_ASKED_FOLDED = re.compile(r"\btu (?:nam )?(?:19|20)\d\d (?:den|toi) (?:nam )?(?:19|20)\d\d\b")
+# A change asked in so many words ("tăng bao nhiêu", "giảm mấy %"): no table of the values.
+CHANGE_ASKED = re.compile(r"\b(?:tăng|giảm)\s+(?:bao nhiêu|mấy)\b")
 # Words before an indicator that ask for its change, not its values ("tăng giá trị sản xuất").
 CHANGE_BEFORE = re.compile(r"\b(?:tăng|giảm|tốc độ tăng|mức tăng|tăng trưởng)\s+$")
 # What a question asks to be drawn: the chart is sent even in the terminal's chat.
