@@ -141,6 +141,10 @@ def understand(q: ParsedQuestion, previous: Context | None) -> Understanding:
         return Understanding(q.original, None, own)
     if not (places or topic or periods or says_previous):
         return Understanding(q.original, None, own)  # nothing of a question to complete
+    if topic is not None and previous.topic is not None and not v.ASKING.search(topic.frame):
+        # "còn tăng trưởng kinh tế?" asks what the question before asked ("là bao nhiêu").
+        asking = " ".join(m.group(0) for m in v.ASKING.finditer(previous.topic.frame))
+        topic = Topic(topic.words, f"{topic.frame} {asking}".strip())
     filled = Context(places or previous.places, topic or previous.topic, single or previous.period)
     if says_previous and previous.period is not None:
         filled = replace(filled, period=previous.period, compared=previous.period.shifted(-1))

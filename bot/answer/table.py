@@ -140,7 +140,11 @@ def fact_table(snap: Snapshot, q: ParsedQuestion) -> FactTable | None:
         return None
     low = q.understood.casefold()
     family = measured_indicators()[indicator]
-    if v.ASKS_CHANGE.search(low) or _change_of(low, indicator) or (q.unit and not _unit_fits(q.unit, family)):
+    if (
+        v.CHANGE_ASKED.search(low)
+        or _change_of(low, indicator)
+        or (q.unit and not _unit_fits(q.unit, family))
+    ):
         return None  # "tăng bao nhiêu %", "tăng giá trị sản xuất": a rate of change, not values
     places = list({s.place.name: s.place for s in q.sides if s.place is not None}.values())
     if not places and len(q.provinces) >= 2:

@@ -315,6 +315,10 @@ FOLLOW_UP_FOLDED = re.compile(
 PREVIOUS_YEAR = re.compile(r"\b(?:năm trước|năm ngoái|năm liền trước|cùng kỳ năm trước|năm trước đó)\b")
 COMPARE_WITH = re.compile(r"\bso với\b|\bso sánh\b")
 
+# What a question asks for ("là bao nhiêu", "khi nào"): a follow-up on another topic asks the same.
+ASKING = re.compile(
+    r"\b(?:là bao nhiêu|bao nhiêu|là mấy|mấy|là gì|là ai|như thế nào|thế nào|ra sao|ở đâu|khi nào|năm nào)\b"
+)
 # Words of a question that say what kind of answer is wanted, not what it is about: taken off
 # to name the topic ("thu ngân sách Móng Cái là bao nhiêu?" is about "thu ngân sách").
 TOPIC_NOISE = re.compile(

@@ -12,7 +12,7 @@ DATA = REPO / "tests" / "data"
 CORPUS = DATA / "hostile_questions.txt"
 FIELDS = {"question", "refused", "text", "understood", "sources"}
 OPTIONAL = {"kind", "reading", "table"}  # small talk, a follow-up's reading, a table of facts
-SOURCE_FIELDS = {"path", "title", "publisher", "date", "place", "province", "url"}
+SOURCE_FIELDS = {"path", "title", "publisher", "date", "place", "province", "url", "level", "province_2025"}
 # What must never reach a person: tracebacks, Python and SQLite internals.
 LEAKS = ("Traceback", 'File "', "Error:", "sqlite", "OperationalError", "Exception", "<module>", "__")
 
