@@ -208,6 +208,10 @@ async def test_small_talk_is_a_friendly_reply_and_never_an_unanswered_question(
         ("Kỳ Anh đã đạt đủ tiêu chuẩn đô thị loại 3 chưa?", "Chưa"),
         ("Đông Triều có xã nào đạt chuẩn nông thôn mới kiểu mẫu không?", "Có"),
         ("Kinh Môn đã được công nhận thị xã chưa?", "Có"),
+        # "thành" of "hoàn thành" is not "thành phố", and a "chưa" elsewhere decides nothing
+        ("Kinh Môn có phải là thành phố không?", None),
+        # a demand ("yêu cầu ... không được vội vàng") is not a "Không"
+        ("Kỳ Anh có được công nhận đô thị loại 3 chưa?", None),
     ],
 )
 async def test_yes_no_says_what_the_deciding_sentence_says(
@@ -220,9 +224,10 @@ async def test_yes_no_says_what_the_deciding_sentence_says(
         assert text.startswith(f"{word}. Theo bài viết:")
         # the sentence quoted first is the one that decides
         assert reply.verdict.clause.split()[0] in reply.answer.quotes[0].text.casefold()
-    else:
+    elif reply.verdict.plan:
         assert text.startswith("Bài viết không nói là đã có hay chưa")
-        assert "trở thành thành phố" in reply.answer.quotes[0].text
+    else:
+        assert text.startswith("Đoạn liên quan nhất không nói rõ có hay không")
 
 
 def test_a_plan_announced_before_the_clause_decides_nothing(seed_snapshot: Snapshot):
@@ -278,3 +283,10 @@ async def test_doubtful_diacritics_are_offered_only_when_another_reading_answers
     assert offered >= 1
     # a restored question whose other readings answer no better is answered at once
     assert talk.reply("tien su dung dat kinh mon", None).kind == "answer"
+
+
+async def test_a_plan_is_quoted_as_a_plan(talk: Conversation):
+    reply = talk.reply("Kinh Môn có được lên thành phố không?", clarify=False)
+    assert reply.verdict is not None and reply.verdict.word is None and reply.verdict.plan
+    assert render_reply_plain(reply).startswith("Bài viết không nói là đã có hay chưa")
+    assert "trở thành thành phố trước năm 2025" in reply.answer.quotes[0].text

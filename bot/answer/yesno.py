@@ -15,11 +15,9 @@ from dataclasses import dataclass
 
 from bot.search.query import ParsedQuestion
 from bot.text import vocabulary as v
-from bot.text.normalize import canonical
+from bot.text.normalize import canonical, expand_abbreviations
 from bot.text.periods import is_target_sentence
 from bot.text.thesaurus import PREFIX
-
-_SYLLABLE = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -30,15 +28,21 @@ class Verdict:
 
 
 def _question_words(q: ParsedQuestion) -> set[str]:
+    """What the question asks about, as phrases: a compound whole ("thành phố", not "thành"
+    of "hoàn thành"), and the words a thesaurus concept stood for."""
     words: set[str] = set()
     for t in q.tokens:
         if t.startswith(PREFIX) or any(c.isdigit() for c in t):
             continue
-        words.update(t.split("_"))
+        if "_" in t or t not in {syl for tok in q.tokens if "_" in tok for syl in tok.split("_")}:
+            words.add(t.replace("_", " "))
     for said in q.covers.values():
-        for w in said:
-            words.update(w.split("_"))
-    return {w for w in words if w not in v.STOPWORDS and len(w) > 1}
+        words.update(w.replace("_", " ") for w in said)
+    return {w for w in words if w.replace(" ", "_") not in v.STOPWORDS and len(w) > 1}
+
+
+def _says(clause: str, phrase: str) -> bool:
+    return re.search(rf"(?<![^\W\d_]){re.escape(phrase)}(?![^\W\d_])", clause) is not None
 
 
 def verdict(q: ParsedQuestion, passage: str) -> Verdict:
@@ -46,25 +50,25 @@ def verdict(q: ParsedQuestion, passage: str) -> Verdict:
     wanted = _question_words(q)
     if not wanted:
         return Verdict(None)
-    low = canonical(passage)
+    low = canonical(expand_abbreviations(passage))
     best, score, upto = "", 0, 0
     pos = 0
     for clause in v.CLAUSE_BREAK.split(low):
         at = low.find(clause, pos)
         pos = at + len(clause) if at >= 0 else pos
-        found = len(wanted & set(_SYLLABLE.findall(clause)))
+        found = sum(_says(clause, w) for w in wanted)
         if found > score:
             best, score, upto = clause, found, pos
-    if score < max(1, len(wanted) // 3):
+    if 2 * score < len(wanted):  # the clause must say at least half of what is asked
         return Verdict(None)
-    # A plan announced before the clause ("xác định mục tiêu, nhiệm vụ đó là: ...") covers it.
-    plan = bool(v.VERDICT_PLAN.search(low[:upto])) or is_target_sentence(low[:upto])
-    if v.VERDICT_NOT_YET.search(best):
-        return Verdict("Chưa", plan, best)
-    if v.VERDICT_NO.search(best):
-        return Verdict("Không", plan, best)
-    if plan:
+    # A plan, a wish or a demand decides nothing, nor does a plan announced before the clause
+    # ("xác định mục tiêu, nhiệm vụ đó là: ...").
+    if v.VERDICT_PLAN.search(low[:upto]) or is_target_sentence(low[:upto]):
         return Verdict(None, True, best)
+    if v.VERDICT_NOT_YET.search(best):
+        return Verdict("Chưa", False, best)
+    if v.VERDICT_NO.search(best):
+        return Verdict("Không", False, best)
     if v.VERDICT_YES.search(best):
         return Verdict("Có", False, best)
     return Verdict(None, False, best)

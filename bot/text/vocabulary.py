@@ -400,7 +400,7 @@ VERDICT_NOT_YET = re.compile(r"\bchưa\b")
 VERDICT_NO = re.compile(r"\b(?:không còn|không có|không được|không đạt|không phải)\b")
 VERDICT_YES = re.compile(
     r"\b(?:đã|vừa|chính thức|được công nhận|được thành lập|được nâng cấp|được phê duyệt|đạt chuẩn|đạt được"
-    r"|hoàn thành|trở thành|có thêm|có \d+|là)\b"
+    r"|hoàn thành|trở thành|có thêm|có \d+)\b"
 )
 VERDICT_PLAN = re.compile(
     r"\b(?:sẽ|sớm|phấn đấu|mục tiêu|định hướng|kế hoạch|dự kiến|đề ra|đặt ra|xác định|hướng tới|hướng đến"
