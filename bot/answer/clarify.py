@@ -65,17 +65,30 @@ def close(typed: str, name: str) -> bool:
     )
 
 
+_NAMES: list[tuple[Snapshot, dict[tuple[int, str], list[tuple[str, str]]]]] = []
+
+
+def _names(snap: Snapshot) -> dict[tuple[int, str], list[tuple[str, str]]]:
+    """The places the corpus covers, folded, by syllable count and first letter (a slip is
+    rarely in the first letter): built once per snapshot."""
+    if _NAMES and _NAMES[0][0] is snap:
+        return _NAMES[0][1]
+    out: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    for name in sorted({*snap.towns, *snap.provinces}):
+        key = fold(name).casefold()
+        for first in {key[:1], sound_key(key)[:1]}:  # "Chà Vinh" said for Trà Vinh
+            out.setdefault((len(key.split()), first), []).append((key, name))
+    _NAMES[:] = [(snap, out)]
+    return out
+
+
 def place_readings(q: ParsedQuestion, snap: Snapshot) -> list[str]:
     """The question with a name close to a place the corpus covers put right ("kín môn" ->
     "Kinh Môn"), when it names no covered place itself."""
     if any(s.place is not None for s in q.sides) or q.provinces:
         return []
     text = q.understood
-    known = sorted({*snap.towns, *snap.provinces})
-    by_size: dict[int, list[tuple[str, str]]] = {}
-    for name in known:
-        key = fold(name).casefold()
-        by_size.setdefault(len(key.split()), []).append((key, name))
+    by_size = _names(snap)
     words = [(m.start(), m.end(), m.group(0)) for m in _SYLLABLE.finditer(text)]
     taken = [
         (m.start, m.end) for m in snap.gazetteer.mentions(text) if snap.retriever.areas.has_place(m.place)
@@ -92,7 +105,8 @@ def place_readings(q: ParsedQuestion, snap: Snapshot) -> list[str]:
             if n == 2 and snap.model.bigrams.get(" ".join(w.casefold() for w in window), 0) >= COMMON_PAIR:
                 continue
             key = fold(" ".join(window)).casefold()
-            for name_key, name in by_size.get(n, ()):
+            candidates = {*by_size.get((n, key[:1]), ()), *by_size.get((n, sound_key(key)[:1]), ())}
+            for name_key, name in sorted(candidates):
                 if close(key, name_key):
                     reading = text[:start] + name + text[end:]
                     if reading not in out:
