@@ -290,3 +290,17 @@ async def test_a_plan_is_quoted_as_a_plan(talk: Conversation):
     assert reply.verdict is not None and reply.verdict.word is None and reply.verdict.plan
     assert render_reply_plain(reply).startswith("Bài viết không nói là đã có hay chưa")
     assert "trở thành thành phố trước năm 2025" in reply.answer.quotes[0].text
+
+
+async def test_the_reported_follow_ups(talk: Conversation):
+    """Issue 12: "còn năm 2020 thì sao?" after a Móng Cái question got Kinh Môn's figure, and
+    "còn Móng Cái thì sao?" was refused."""
+    talk.reply("Thu ngân sách Móng Cái năm 2023 là bao nhiêu?", who="me")
+    reply = talk.reply("còn năm 2020 thì sao?", who="me")
+    assert reply.reading == "thu ngân sách Móng Cái, năm 2020"
+    assert {s.place for s in reply.sources} == {"Móng Cái"}
+    talk.reply("Tổng thu ngân sách của Kỳ Anh là bao nhiêu?", who="me")
+    reply = talk.reply("còn Móng Cái thì sao?", who="me")
+    assert reply.reading == "tổng thu ngân sách Móng Cái"
+    assert not reply.refused and "gần 5.000 tỷ đồng" in reply.answer.quotes[0].text
+    assert {s.place for s in reply.sources} == {"Móng Cái"}

@@ -323,7 +323,7 @@ ASKING = re.compile(
 # to name the topic ("thu ngân sách Móng Cái là bao nhiêu?" is about "thu ngân sách").
 TOPIC_NOISE = re.compile(
     r"\b(?:là bao nhiêu|bao nhiêu|là mấy|mấy|là gì|là ai|như thế nào|thế nào|ra sao|thì sao|được không"
-    r"|có không|không|chưa|ạ|nhỉ|nhé|vậy|thế|còn|cho hỏi|cho tôi hỏi|xin hỏi|cho biết|tôi muốn biết"
+    r"|có không|không|chưa|có|các|những|ạ|nhỉ|nhé|vậy|thế|còn|cho hỏi|cho tôi hỏi|xin hỏi|cho biết|tôi muốn biết"
     r"|muốn biết|đạt được|đạt|được|là|của|ở|tại|năm|qua các năm|các năm|hằng năm|hàng năm|từng năm"
     r"|biểu đồ|vẽ biểu đồ|diễn biến|xu hướng|so với|so sánh|và|với|hay|bên nào|nơi nào|cao hơn|thấp hơn"
     r"|nhiều hơn|ít hơn|giai đoạn|từ|đến|tới)\b"
