@@ -91,6 +91,11 @@ class Conversation:
     def _answer(self, snap: Snapshot, q: ParsedQuestion, reading: str | None) -> Reply:
         results = snap.retriever.search(q)
         answer = compose(q, results, snap.articles, snap.coverage)
+        said: set[str] = set()
+        unique = [x for x in answer.quotes if not (x.text in said or said.add(x.text))]
+        if len(unique) < len(answer.quotes):
+            # Both sides of "năm 2021 so với năm 2020" quote one passage: say it once.
+            answer = replace(answer, quotes=tuple(unique))
         table = fact_table(snap, q)
         found: Verdict | None = None
         if "yes_no" in q.kinds and answer.quotes and not answer.refused and len(results) == 1:

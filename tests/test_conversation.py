@@ -304,3 +304,11 @@ async def test_the_reported_follow_ups(talk: Conversation):
     assert reply.reading == "tổng thu ngân sách Móng Cái"
     assert not reply.refused and "gần 5.000 tỷ đồng" in reply.answer.quotes[0].text
     assert {s.place for s in reply.sources} == {"Móng Cái"}
+
+
+async def test_a_passage_both_years_lean_on_is_quoted_once(talk: Conversation):
+    talk.reply("tăng trưởng kinh tế Đông Triều năm 2021 là bao nhiêu", who="me")
+    reply = talk.reply("so với năm trước?", who="me")
+    assert reply.reading == "tăng trưởng kinh tế Đông Triều, năm 2021 so với năm 2020"
+    assert len(reply.answer.quotes) == 1
+    assert render_reply_plain(reply).count("tốc độ tăng trưởng kinh tế đạt 13,6%") == 1
