@@ -48,7 +48,7 @@ class Conversation:
         self.engine = engine
         self.contexts = ContextStore(context_seconds, clock)
         self.clock = clock
-        self._pending: OrderedDict[str, tuple[float, tuple[str, ...]]] = OrderedDict()
+        self._pending: OrderedDict[str, tuple[float, tuple[str, ...], Hashable]] = OrderedDict()
         self._examples: tuple[object, str, list[str]] | None = None
 
     # ------------------------------------------------------------------ replies
@@ -180,13 +180,19 @@ class Conversation:
             return None
         return charts.draw(reply.table)
 
-    def offer(self, choices: tuple[str, ...]) -> str:
-        """Keep readings for their buttons; the token the buttons carry."""
+    def offer(self, choices: tuple[str, ...], where: Hashable = None) -> str:
+        """Keep readings for their buttons, for the chat (`where`) they are offered in; the
+        token the buttons carry."""
         token = secrets.token_urlsafe(6)
-        self._pending[token] = (self.clock(), choices)
+        self._pending[token] = (self.clock(), choices, where)
         while len(self._pending) > MAX_PENDING:
             self._pending.popitem(last=False)
         return token
+
+    def offered_in(self, token: str, where: Hashable) -> bool:
+        """Whether an offer is still kept, and was made in that chat."""
+        item = self._pending.get(token)
+        return item is not None and item[2] == where and self.clock() - item[0] <= self.contexts.ttl
 
     def chosen(self, token: str, index: int) -> str | None:
         """The reading behind a button, None when the offer is gone (too old, restarted)."""

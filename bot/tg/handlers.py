@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from telegram import (
@@ -33,6 +34,7 @@ from bot.config import Settings
 from bot.errors import BotError, NotAdmin, ReloadInProgress, UploadRejected
 from bot.models import Answer
 from bot.tg import resilience, texts
+from bot.tg.callbacks import CB_FEEDBACK, CB_MORE, ButtonSigner
 from bot.tg.ratelimit import SlidingWindowLimiter
 from bot.tg.split import split_html
 
@@ -47,9 +49,8 @@ LOG_WAIT = 0.2  # seconds an answer waits for its question to be logged before g
 RELOAD_WAIT_SECONDS = 600  # an upload waits this long for a running reload before giving up
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
-# Callback data (at most 64 bytes): more passages, feedback, a page of /nguon.
-CB_MORE = re.compile(r"^m:(\d{1,12}):(\d{1,4})$")
-CB_FEEDBACK = re.compile(r"^f:(\d{1,12}):(-1|1)$")
+# Callback data (at most 64 bytes): more passages and feedback, signed (see callbacks.py); a
+# page of /nguon, which shows nobody's question.
 CB_SOURCES = re.compile(r"^s:(\d{1,4})$")
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -68,6 +69,10 @@ def settings_of(context: Context) -> Settings:
 
 def limiter_of(context: Context) -> SlidingWindowLimiter:
     return context.application.bot_data["limiter"]
+
+
+def signer_of(context: Context) -> ButtonSigner:
+    return context.application.bot_data["buttons"]
 
 
 def is_admin(update: Update, context: Context) -> bool:
@@ -145,7 +150,8 @@ async def stop_spinner(update: Update) -> None:
 
 
 async def within_rate_limit(update: Update, context: Context) -> bool:
-    """Counts one question; when over the limit, says so politely once and returns False."""
+    """Counts one update that costs a reply (a question, a hint, a command, a button press)
+    against its sender; when over the limit, says so politely once and returns False."""
     user = update.effective_user
     if user is None:
         return True
@@ -161,18 +167,43 @@ async def within_rate_limit(update: Update, context: Context) -> bool:
     return False
 
 
+Handler = Callable[[Update, Context], Awaitable[None]]
+
+
+def costs_reply(handler: Handler) -> Handler:
+    """For a handler that always replies: the update counts against its sender's limit first,
+    so a flood of /nguon or button presses is throttled as a flood of questions is."""
+
+    @functools.wraps(handler)
+    async def limited(update: Update, context: Context) -> None:
+        if await within_rate_limit(update, context):
+            await handler(update, context)
+
+    return limited
+
+
 def answer_keyboard(
-    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool
+    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool, chat_id: int, signer: ButtonSigner
 ) -> InlineKeyboardMarkup | None:
+    """The buttons under an answer, signed for the chat it goes to."""
     row: list[InlineKeyboardButton] = []
     if qid is None:
         return None
     if answer.has_more and answer.quotes:
-        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=f"m:{qid}:{next_offset}"))
+        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=signer.more(chat_id, qid, next_offset)))
     if feedback and answer.quotes and not answer.refused:
-        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=f"f:{qid}:1"))
-        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=f"f:{qid}:-1"))
+        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=signer.feedback(chat_id, qid, 1)))
+        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=signer.feedback(chat_id, qid, -1)))
     return InlineKeyboardMarkup([row]) if row else None
+
+
+async def refuse_foreign_button(update: Update, context: Context) -> None:
+    """A button whose data was forged, altered, or made for another chat: nothing happens."""
+    user = update.effective_user
+    log.warning(
+        "button data not signed for this chat, from user %s", user_tag(context, user.id if user else None)
+    )
+    await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=True)
 
 
 def without_more_button(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -240,7 +271,8 @@ async def cmd_hoi(update: Update, context: Context) -> None:
     """/hoi <câu hỏi>: the user sees the answer, or how to use /hoi when nothing follows it."""
     question = command_argument(update.effective_message)
     if not question:
-        await update.effective_message.reply_text(texts.HINT_HOI_EMPTY)
+        if await within_rate_limit(update, context):
+            await update.effective_message.reply_text(texts.HINT_HOI_EMPTY)
         return
     await answer_question(update, context, question)
 
@@ -248,10 +280,14 @@ async def cmd_hoi(update: Update, context: Context) -> None:
 async def on_more(update: Update, context: Context) -> None:
     """'Xem thêm': the user sees the next passages for the same question in a new message."""
     query = update.callback_query
-    m = CB_MORE.match(query.data or "")
-    qid, offset = int(m.group(1)), int(m.group(2))
     if not await within_rate_limit(update, context):
         return
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    press = signer_of(context).open_more(query.data or "", chat_id)
+    if press is None:
+        await refuse_foreign_button(update, context)
+        return
+    qid, offset = press.question_id, press.value
     engine = engine_of(context)
     question = await engine.logged_question(qid)
     if question is None:
@@ -262,7 +298,7 @@ async def on_more(update: Update, context: Context) -> None:
     shown = (message.text or "") if message else ""
     answer, offset = engine.more(question, offset, shown)  # the same pages as the terminal's "thêm"
     html_text = render_html(answer)
-    markup = answer_keyboard(answer, qid, offset, feedback=False)
+    markup = answer_keyboard(answer, qid, offset, feedback=False, chat_id=chat_id, signer=signer_of(context))
     if message is None:  # too old to reply to: send to the chat
         for i, piece in enumerate(pieces := split_html(html_text)):
             await context.bot.send_message(
@@ -283,8 +319,12 @@ async def on_more(update: Update, context: Context) -> None:
 async def on_feedback(update: Update, context: Context) -> None:
     """👍/👎: the user sees a short thank-you toast; the vote is stored with the question."""
     query = update.callback_query
-    m = CB_FEEDBACK.match(query.data or "")
-    qid, value = int(m.group(1)), int(m.group(2))
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    press = signer_of(context).open_feedback(query.data or "", chat_id)
+    if press is None:
+        await refuse_foreign_button(update, context)
+        return
+    qid, value = press.question_id, press.value
     engine = engine_of(context)
     try:
         await engine.feedback(qid, engine.hash_user(query.from_user.id), value)
@@ -451,7 +491,10 @@ async def on_document(update: Update, context: Context) -> None:
     message = update.effective_message
     if is_group(update):
         if addressed_question(message, context.bot.id, context.bot.username) is not None:
-            await message.reply_text(texts.HINT_DOCUMENT_GROUP)
+            if await within_rate_limit(update, context):
+                await message.reply_text(texts.HINT_DOCUMENT_GROUP)
+        return
+    if not await within_rate_limit(update, context):
         return
     if not is_admin(update, context):
         log.info("document from non-admin user %s ignored", user_tag(context, update.effective_user.id))
@@ -506,7 +549,8 @@ async def on_other_message(update: Update, context: Context) -> None:
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
             return
-    await message.reply_text(texts.HINT_MEDIA)
+    if await within_rate_limit(update, context):
+        await message.reply_text(texts.HINT_MEDIA)
 
 
 # ---------------------------------------------------------------- errors
@@ -570,19 +614,21 @@ def register(application: Application, settings: Settings) -> None:
     groups = filters.ChatType.GROUPS
     application.add_handlers(
         [
-            CommandHandler("start", cmd_start, filters=new),
-            CommandHandler("help", cmd_help, filters=new),
+            # Handlers that always reply are counted here; the others count only when they
+            # reply (a question, a hint, a group message addressed to the bot).
+            CommandHandler("start", costs_reply(cmd_start), filters=new),
+            CommandHandler("help", costs_reply(cmd_help), filters=new),
             CommandHandler("hoi", cmd_hoi, filters=new),
-            CommandHandler("nguon", cmd_nguon, filters=new),
-            CommandHandler("reload", cmd_reload, filters=new),
-            CommandHandler("stats", cmd_stats, filters=new),
-            CommandHandler("moi", talk.cmd_moi, filters=new),
+            CommandHandler("nguon", costs_reply(cmd_nguon), filters=new),
+            CommandHandler("reload", costs_reply(cmd_reload), filters=new),
+            CommandHandler("stats", costs_reply(cmd_stats), filters=new),
+            CommandHandler("moi", costs_reply(talk.cmd_moi), filters=new),
             CallbackQueryHandler(on_more, pattern=CB_MORE),
             CallbackQueryHandler(talk.on_choice, pattern=talk.CB_CHOICE),
-            CallbackQueryHandler(on_feedback, pattern=CB_FEEDBACK),
-            CallbackQueryHandler(on_sources_page, pattern=CB_SOURCES),
-            CallbackQueryHandler(on_stale_button),
-            MessageHandler(new & private & filters.COMMAND, on_unknown_command),
+            CallbackQueryHandler(costs_reply(on_feedback), pattern=CB_FEEDBACK),
+            CallbackQueryHandler(costs_reply(on_sources_page), pattern=CB_SOURCES),
+            CallbackQueryHandler(costs_reply(on_stale_button)),
+            MessageHandler(new & private & filters.COMMAND, costs_reply(on_unknown_command)),
             MessageHandler(new & private & filters.TEXT, on_private_text),
             MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, on_group_text),
             MessageHandler(new & filters.Document.ALL, on_document),

@@ -28,6 +28,7 @@ from bot.tg.handlers import (
     engine_of,
     reply_html,
     settings_of,
+    signer_of,
     stop_spinner,
     typing_if_slow,
     within_rate_limit,
@@ -76,13 +77,13 @@ async def answer_question(
         return
     settings = settings_of(context)
     question = question.strip()
+    if not counted and not await within_rate_limit(update, context):  # a hint costs a reply too
+        return
     if not any(c.isalnum() for c in question):  # "?!", "👍", "...": a hint, not a logged question
         await message.reply_text(texts.HINT_EMPTY)
         return
     if len(question) > settings.max_question_chars:
         await message.reply_text(texts.too_long(settings.max_question_chars))
-        return
-    if not counted and not await within_rate_limit(update, context):
         return
     engine = engine_of(context)
     talk = talk_of(context)
@@ -100,12 +101,13 @@ async def answer_question(
         await message.reply_text(reply.small_talk or "")
         return
     if reply.kind == "clarify":
-        token = talk.offer(reply.choices)
+        token = talk.offer(reply.choices, message.chat_id)
         await reply_html(message, render_reply_html(reply), choice_keyboard(token, reply.choices))
         return
     html_text = render_reply_html(reply)
+    signed = {"chat_id": message.chat_id, "signer": signer_of(context)}
     if logging_task.done():
-        markup = answer_keyboard(reply.answer, logging_task.result(), 1, feedback=True)
+        markup = answer_keyboard(reply.answer, logging_task.result(), 1, feedback=True, **signed)
         await reply_html(message, html_text, markup)
     else:
         # The log waits for the database (a reload writing the new index holds its write lock
@@ -114,7 +116,7 @@ async def answer_question(
             sent = await reply_html(message, html_text)
         finally:
             qid = await logging_task
-        markup = answer_keyboard(reply.answer, qid, 1, feedback=True)
+        markup = answer_keyboard(reply.answer, qid, 1, feedback=True, **signed)
         if sent is not None and markup is not None:
             try:
                 await sent.edit_reply_markup(markup)
@@ -143,12 +145,19 @@ async def send_chart(message: Message, talk: Conversation, reply: Reply) -> None
 async def on_choice(update: Update, context: Context) -> None:
     """A "did you mean" button: the user sees the answer to the reading they chose."""
     query = update.callback_query
+    if not await within_rate_limit(update, context):
+        return
     m = CB_CHOICE.match(query.data or "")
-    chosen = talk_of(context).chosen(m.group(1), int(m.group(2)))
-    if chosen is None:
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    talk = talk_of(context)
+    if not talk.offered_in(m.group(1), chat_id):
+        # Gone (too old, the bot restarted), or pressed in another chat than it was sent to:
+        # an offer holds someone's question, which another chat does not see.
         await query.answer(talk_texts.CLARIFY_GONE, show_alert=True)
         return
-    if not await within_rate_limit(update, context):
+    chosen = talk.chosen(m.group(1), int(m.group(2)))
+    if chosen is None:
+        await query.answer(talk_texts.CLARIFY_GONE, show_alert=True)
         return
     await stop_spinner(update)
     message = query.message if isinstance(query.message, Message) else None

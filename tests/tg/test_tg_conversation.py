@@ -246,3 +246,15 @@ def test_talk_of_reads_the_application_data(app):
         application = app
 
     assert talk_of(Ctx()) is app.bot_data["conversation"]
+
+
+async def test_a_did_you_mean_button_pressed_in_another_chat_does_nothing(tg: Updates, api: FakeBotAPI):
+    await tg.send(tg.text("kin môn dân số"))
+    offer = api.last_message_with_keyboard(USER_ID)
+    data = offer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    moved = {**offer, "chat": {"id": OTHER_ID, "type": "private", "first_name": "Other"}}
+    before = len(api.sent())
+    await tg.send(tg.callback(data, moved, user_id=OTHER_ID))
+    (alert,) = api.called("answerCallbackQuery")
+    assert alert["text"] == talk_texts.CLARIFY_GONE
+    assert len(api.sent()) == before  # nobody's question was answered for them
