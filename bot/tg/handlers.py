@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -245,49 +244,10 @@ def command_argument(message: Message) -> str:
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Validates, rate-limits, answers with quoted passages and buttons."""
-    message = update.effective_message
-    if message is None:
-        return
-    settings = settings_of(context)
-    question = question.strip()
-    if not await within_rate_limit(update, context):  # a hint costs a reply as an answer does
-        return
-    if not any(c.isalnum() for c in question):  # "?!", "👍", "...": a hint, not a logged question
-        await message.reply_text(texts.HINT_EMPTY)
-        return
-    if len(question) > settings.max_question_chars:
-        await message.reply_text(texts.too_long(settings.max_question_chars))
-        return
-    engine = engine_of(context)
-    user = update.effective_user
-    user_hash = engine.hash_user(user.id) if user else None
-    async with typing_if_slow(message):
-        started = time.perf_counter()
-        answer = engine.answer(question)
-        latency = (time.perf_counter() - started) * 1000
-        # The question is logged whatever happens to the reply; its id goes into the buttons.
-        logging_task = asyncio.ensure_future(
-            engine.log(question, answer, user=user_hash, channel="telegram", latency_ms=latency)
-        )
-        await asyncio.wait([logging_task], timeout=LOG_WAIT)
-    signed = {"chat_id": message.chat_id, "signer": signer_of(context)}
-    if logging_task.done():
-        markup = answer_keyboard(answer, logging_task.result(), 1, feedback=True, **signed)
-        await reply_html(message, render_html(answer), markup)
-        return
-    # The log waits for the database (a reload writing the new index holds its write lock for
-    # a second or more on a large corpus): the answer goes now, its buttons once it is logged.
-    try:
-        sent = await reply_html(message, render_html(answer))
-    finally:
-        qid = await logging_task
-    markup = answer_keyboard(answer, qid, 1, feedback=True, **signed)
-    if sent is not None and markup is not None:
-        try:
-            await sent.edit_reply_markup(markup)
-        except TelegramError as e:
-            log.warning("buttons not added to a late-logged answer: %s", e)
+    """Validates, rate-limits, answers in the person's conversation (bot/tg/talk.py)."""
+    from bot.tg import talk  # it builds on this module's helpers
+
+    await talk.answer_question(update, context, question)
 
 
 async def on_private_text(update: Update, context: Context) -> None:
@@ -549,7 +509,7 @@ async def on_error(update: object, context: Context) -> None:
 
 def register(application: Application, settings: Settings) -> None:
     """Add every handler to `application`; state lives in `bot_data`."""
-    from bot.tg import corpus  # corpus builds on this module's helpers
+    from bot.tg import corpus, talk  # they build on this module's helpers
 
     application.bot_data["settings"] = settings
     application.bot_data["limiter"] = SlidingWindowLimiter(settings.rate_limit_per_minute, 60.0)
@@ -565,9 +525,11 @@ def register(application: Application, settings: Settings) -> None:
             CommandHandler("hoi", cmd_hoi, filters=new),
             CommandHandler("reload", costs_reply(cmd_reload), filters=new),
             CommandHandler("stats", costs_reply(cmd_stats), filters=new),
+            CommandHandler("moi", costs_reply(talk.cmd_moi), filters=new),
             # /nguon, /them, /xoa, /sua, their buttons, links from admins and uploads.
             *corpus.handlers(application),
             CallbackQueryHandler(on_more, pattern=CB_MORE),
+            CallbackQueryHandler(talk.on_choice, pattern=talk.CB_CHOICE),
             CallbackQueryHandler(costs_reply(on_feedback), pattern=CB_FEEDBACK),
             CallbackQueryHandler(costs_reply(on_stale_button)),
             MessageHandler(new & private & filters.COMMAND, costs_reply(on_unknown_command)),
