@@ -8,11 +8,17 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.answer.render import render_plain
+from bot import terminal, texts
+from bot.answer.reply import Reply, render_reply_plain
 from bot.config import Settings
 from bot.errors import BotError, StorageError
 from bot.models import Answer, ReloadReport
+
+if TYPE_CHECKING:
+    from bot.conversation import Conversation
 
 log = logging.getLogger("bot")
 
@@ -52,17 +58,44 @@ def format_report(r: ReloadReport) -> str:
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def answer_json(question: str, answer: Answer) -> str:
-    return json.dumps(
-        {
-            "question": question,
-            "refused": answer.refused,
-            "text": render_plain(answer),
-            "understood": answer.understood,
-            "sources": [s.as_json() for s in answer.sources],
-        },
-        ensure_ascii=False,
-    ).translate(_LINE_BREAKS)
+def answer_json(question: str, answer: Answer | Reply) -> str:
+    """One line of JSON, Vietnamese as UTF-8 (no \\u escapes)."""
+    reply = answer if isinstance(answer, Reply) else Reply(question, answer)
+    a = reply.answer
+    obj: dict[str, object] = {
+        "question": question,
+        "refused": reply.refused,
+        "text": render_reply_plain(reply),
+        "understood": a.understood if a and not reply.reading else None,
+        "sources": [s.as_json() for s in reply.sources],
+    }
+    if reply.kind != "answer":
+        obj["kind"] = reply.kind  # "small_talk"
+    if reply.reading:
+        obj["reading"] = reply.reading
+    if reply.table is not None:
+        obj["table"] = [
+            {
+                "place": r.place,
+                "period": r.period.label if r.period else None,
+                "figure": r.figure,
+                "value": r.value,
+                "unit": r.unit,
+                "status": r.status,
+                "source": r.source.path,
+            }
+            for r in reply.table.rows
+        ]
+    return json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
+def utf8_stdout() -> None:
+    """Write UTF-8 whatever the locale or PYTHONIOENCODING says: Vietnamese is never escaped
+    or refused by an ASCII terminal setting."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace" if stream is sys.stderr else "strict")
 
 
 async def _open(settings: Settings, *, quiet: bool = False):
@@ -89,26 +122,42 @@ async def _open(settings: Settings, *, quiet: bool = False):
     return engine
 
 
-async def cmd_ask(settings: Settings, questions: Sequence[str], as_json: bool) -> int:
+async def cmd_ask(
+    settings: Settings,
+    questions: Sequence[str],
+    as_json: bool,
+    *,
+    context: bool = False,
+    chart: Path | None = None,
+) -> int:
+    from bot.conversation import Conversation
+
+    utf8_stdout()
     engine = await _open(settings, quiet=as_json)
+    # `ask` answers what it is asked: no "did you mean"; a context only with --context.
+    talk = Conversation(engine, settings.context_minutes * 60)
+    who = "cli" if context else None
     try:
         if list(questions) == ["-"]:
             # One question a line in, one answer a line out, in order, whatever the line holds.
             for raw in sys.stdin.buffer:
                 line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+                reply: Reply
                 try:
-                    answer, _ = await engine.ask(line, channel="cli")
+                    reply, _ = await talk.respond(line, who, user=None, channel="cli", clarify=False)
                 except BotError as e:
-                    answer = Answer(line, True, (), None, e.user_message)
+                    reply = Reply(line, Answer(line, True, (), None, e.user_message))
                 except Exception:
                     # A bug on one line must not cost the lines after it their answers.
                     log.exception("question failed: %r", line[:200])
-                    answer = Answer(line, True, (), None, BotError.user_message)
-                print(answer_json(line, answer) if as_json else render_plain(answer) + "\n", flush=True)
+                    reply = Reply(line, Answer(line, True, (), None, BotError.user_message))
+                print(answer_json(line, reply) if as_json else render_reply_plain(reply) + "\n", flush=True)
             return 0
         question = " ".join(questions)
-        answer, _ = await engine.ask(question, channel="cli")
-        print(answer_json(question, answer) if as_json else render_plain(answer))
+        reply, _ = await talk.respond(question, who, user=None, channel="cli", clarify=False)
+        print(answer_json(question, reply) if as_json else render_reply_plain(reply))
+        if chart is not None:
+            return _save_chart(talk, reply, chart)
         return 0
     finally:
         await engine.close()
@@ -128,37 +177,103 @@ async def cmd_sources(settings: Settings, as_json: bool) -> int:
         await engine.close()
 
 
-async def cmd_chat(settings: Settings) -> int:
-    engine = await _open(settings)
+def _save_chart(talk: Conversation, reply: Reply, path: Path) -> int:
+    drawn = talk.chart(reply)
+    if drawn is None:
+        print(texts.CHART_NONE, file=sys.stderr)
+        return 1
     try:
-        cov = engine.coverage()
-        print(
-            f"Xin chào! Tôi trả lời câu hỏi về quy hoạch, kế hoạch phát triển từ {cov.articles} bài viết "
-            f"về {', '.join(cov.places)}.\nGõ câu hỏi (có dấu hay không dấu đều được), "
-            "'thêm' để xem thêm đoạn liên quan, Ctrl-D hoặc 'thoát' để kết thúc.\n"
-        )
-        last: str | None = None
-        offset, shown = 1, ""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(drawn.png)
+    except OSError as e:
+        print(f"Không ghi được tệp {path}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    print(texts.CHART_SAVED.format(path=path), file=sys.stderr)
+    return 0
+
+
+def cmd_chat(settings: Settings) -> int:
+    """The terminal conversation. Lines are read in the main thread, so that readline's line
+    editing and history work and Ctrl-C stops at once; each reply runs on one event loop."""
+    from bot.conversation import Conversation
+
+    loop = asyncio.new_event_loop()
+    engine = loop.run_until_complete(_open(settings))
+    talk = Conversation(engine, settings.context_minutes * 60)
+    history = terminal.line_editing(settings.db_path.parent / "chat_history")
+    chat = terminal.Chat(talk, settings.db_path.parent / "charts")
+    try:
+        print(chat.welcome())
         while True:
             try:
-                line = await asyncio.to_thread(input, "Bạn hỏi: ")
+                line = input("Bạn hỏi: ")
             except (EOFError, KeyboardInterrupt):
                 print()
                 return 0
-            line = line.strip()
-            if line.casefold() in {"thoát", "thoat", "exit", "quit"}:
+            out = loop.run_until_complete(chat.turn(line))
+            if out is None:
                 return 0
-            if line.casefold() in {"thêm", "them", "xem thêm", "xem them"} and last:
-                # The same next page as the bot's "Xem thêm" button (Engine.more).
-                answer, offset = engine.more(last, offset, shown)
+            print("\n" + out + "\n")
+    finally:
+        history.save()
+        loop.run_until_complete(engine.close())
+        loop.close()
+
+
+async def cmd_add(settings: Settings, items: Sequence[str]) -> int:
+    """Copy files (or every article file of a directory) and fetch links into the articles
+    directory, index them with one reload, and report each."""
+    from pathlib import Path
+
+    from bot import corpus_admin
+    from bot.corpus.formats import SUFFIXES
+    from bot.web.fetch import link_in
+
+    engine = await _open(settings, quiet=True)
+    try:
+        given: list[tuple[str, corpus_admin.Incoming | corpus_admin.AddOutcome]] = []
+        for item in items:
+            if link_in(item) or "://" in item:
+                given.append((item, await corpus_admin.fetch_link(engine, item)))
+                continue
+            path = Path(item)
+            if path.is_dir():
+                files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+                if not files:
+                    given.append(
+                        (item, corpus_admin.AddOutcome(item, reason="Thư mục không có tệp bài viết nào."))
+                    )
+                for f in files:
+                    given.append((str(f), corpus_admin.Incoming(f.name, f.read_bytes())))
+            elif path.is_file():
+                given.append((item, corpus_admin.Incoming(path.name, path.read_bytes())))
             else:
-                last, offset = line, 1
-                answer, _ = await engine.ask(line, channel="chat")
-            # Like the bot, which sees the message under the button: the last reply counts as shown.
-            shown = render_plain(answer)
-            print("\n" + shown + "\n")
+                given.append((item, corpus_admin.AddOutcome(item, reason="Không tìm thấy tệp này.")))
+        incoming = [x for _, x in given if isinstance(x, corpus_admin.Incoming)]
+        added = iter(await engine.add_articles(incoming) if incoming else [])
+        failed = 0
+        for shown, x in given:
+            outcome = next(added) if isinstance(x, corpus_admin.Incoming) else x
+            print(format_outcome(shown, outcome))
+            failed += outcome.info is None
+        return 1 if failed else 0
     finally:
         await engine.close()
+
+
+def format_outcome(shown: str, outcome) -> str:
+    info = outcome.info
+    if info is None:
+        return f"Không thêm được {shown}: {outcome.reason}"
+    s = info.source
+    place = ", ".join(x for x in (s.place, s.province) if x)
+    if info.already:
+        return f"Đã có trong kho: {shown} → {s.path} — {s.line()}"
+    return (
+        f"Đã thêm: {shown} → {s.path} — {s.line()}"
+        + (f" · {place}" if place else "")
+        + f" · {info.passages} đoạn"
+    )
 
 
 async def cmd_index(settings: Settings, force: bool) -> int:
@@ -178,10 +293,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_ask = sub.add_parser("ask", help="trả lời một câu hỏi (hoặc '-' để đọc từng dòng từ stdin)")
     p_ask.add_argument("--json", action="store_true", help="một đối tượng JSON mỗi dòng")
+    p_ask.add_argument(
+        "--context",
+        action="store_true",
+        help="với '-': các dòng là một cuộc trò chuyện (câu hỏi tiếp nối dựa vào câu trước)",
+    )
+    p_ask.add_argument(
+        "--chart", type=Path, metavar="FILE.png", help="lưu biểu đồ số liệu (nếu có) vào tệp PNG"
+    )
     p_ask.add_argument("question", nargs="+")
     sub.add_parser("chat", help="trò chuyện trong terminal")
     p_index = sub.add_parser("index", help="lập hoặc cập nhật chỉ mục")
     p_index.add_argument("--force", action="store_true", help="ghi lại chỉ mục dù không có gì thay đổi")
+    p_add = sub.add_parser(
+        "add",
+        help="thêm tệp (.txt .md .html .docx .pdf, hoặc cả thư mục) hay liên kết vào kho và lập chỉ mục",
+    )
+    p_add.add_argument("items", nargs="+", metavar="PATH|URL")
     sub.add_parser("run", help="chạy bot Telegram")
     p_sources = sub.add_parser("sources", help="liệt kê các bài trong kho và thông tin trích dẫn của chúng")
     p_sources.add_argument("--json", action="store_true", help="một đối tượng JSON mỗi bài")
@@ -203,11 +331,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         if args.command == "ask":
-            return asyncio.run(cmd_ask(settings, args.question, args.json))
+            return asyncio.run(
+                cmd_ask(settings, args.question, args.json, context=args.context, chart=args.chart)
+            )
         if args.command == "chat":
-            return asyncio.run(cmd_chat(settings))
+            return cmd_chat(settings)
         if args.command == "index":
             return asyncio.run(cmd_index(settings, args.force))
+        if args.command == "add":
+            return asyncio.run(cmd_add(settings, args.items))
         if args.command == "sources":
             return asyncio.run(cmd_sources(settings, args.json))
         if args.command == "run":

@@ -7,30 +7,32 @@ import contextlib
 import hashlib
 import hmac
 import logging
-import os
 import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from bot import corpus_admin
 from bot.answer.render import render_plain
 from bot.config import Settings
-from bot.corpus.loader import ARTICLE_SUFFIXES, decode, parse_article
-from bot.errors import BotError, CorpusError, IndexNotReady, ReloadInProgress, StorageError, UploadRejected
+from bot.corpus.loader import ARTICLE_SUFFIXES
+from bot.corpus.upload import free_path, save_upload
+from bot.errors import BotError, IndexNotReady, ReloadInProgress, StorageError, UploadRejected
 from bot.index import Loaded, Progress, load, rebuild
 from bot.models import Answer, ArticleInfo, Coverage, ReloadReport, Source, Stats
 from bot.qa import answer_question
 from bot.search.snapshot import Snapshot
 from bot.storage import keyfile
-from bot.storage.connection import PRIVATE_FILE, failure_kind, private_dirs
+from bot.storage.connection import failure_kind, private_dirs
 from bot.storage.db import Database
 from bot.storage.index_store import IndexStore
 from bot.storage.passages import PassageReader
-from bot.text.places import Gazetteer
 
 log = logging.getLogger(__name__)
+OnWait = corpus_admin.OnWait
 
 MORE_PAGES_TRIED = 3  # "more" skips at most this many pages whose passages were all shown already
 NOTHING_MORE = "Tôi không còn đoạn nào khác liên quan đến câu hỏi này."
@@ -189,19 +191,27 @@ class Engine:
         return answer, qid
 
     async def log(
-        self, question: str, answer: Answer, *, user: str | None, channel: str, latency_ms: float
+        self,
+        question: str,
+        answer: Answer,
+        *,
+        user: str | None,
+        channel: str,
+        latency_ms: float,
+        text: str | None = None,
     ) -> int | None:
         """Log a question with its answer: its id, or None when the log is unavailable.
 
         Apart from `ask` for a shell that must not hold the answer back while the log waits
         for the database (a rebuild writing the new index holds SQLite's only write lock).
+        `text` is the reply as the person read it, when it is more than the answer's quotes.
         """
         try:
             return await self.db.log_question(
                 user_hash=user,
                 channel=channel,
                 question=question,
-                answer=render_plain(answer) or (answer.notice or ""),
+                answer=text if text is not None else (render_plain(answer) or (answer.notice or "")),
                 refused=answer.refused,
                 latency_ms=latency_ms,
             )
@@ -211,6 +221,11 @@ class Engine:
 
     def hash_user(self, user_id: int) -> str:
         return hmac.new(self._user_key, str(user_id).encode(), hashlib.sha256).hexdigest()[:24]
+
+    def key_for(self, purpose: str) -> bytes:
+        """A secret key for one purpose (signing buttons), derived from the user-hashing key:
+        as stable and as secret as it is, and useless for anything else."""
+        return hmac.new(self._user_key, b"planbot key for " + purpose.encode(), hashlib.sha256).digest()
 
     async def _load_user_key(self) -> None:
         if self.settings.user_hash_key:
@@ -250,40 +265,56 @@ class Engine:
                 raise storage_error(e, "reload") from e
             return report
 
-    async def add_article(self, filename: str, data: bytes) -> ArticleInfo:
-        """Save an uploaded article into the articles directory and index it."""
-        name = safe_filename(filename)
-        if len(data) > self.settings.max_file_bytes:
-            raise UploadRejected(
-                "file too large",
-                user_message=f"Tệp quá lớn ({len(data):,} byte); giới hạn là {self.settings.max_file_bytes:,} byte.",
-            )
-        try:
-            text = decode(data)
-            parsed = parse_article(text, {}, Gazetteer.default())
-        except CorpusError as e:
-            raise UploadRejected(str(e), user_message=f"Tệp không được nhận: {e}.") from e
-        tmp: Path | None = None
+    async def add_article(
+        self, filename: str, data: bytes, *, url: str | None = None, on_wait: OnWait | None = None
+    ) -> ArticleInfo:
+        """Save an article (any format) into the articles directory and index it.
+
+        The same bytes or link again give the article already there (`ArticleInfo.already`).
+        A running reload raises ReloadInProgress (the file is saved and the next reload indexes
+        it), unless `on_wait` is given: it is then called once and the reload is waited for.
+        """
+        return await corpus_admin.add_one(self, filename, data, url=url, on_wait=on_wait)
+
+    async def add_articles(
+        self, items: Sequence[corpus_admin.Incoming], *, on_wait: OnWait | None = None
+    ) -> list[corpus_admin.AddOutcome]:
+        """Several files at once, indexed by one reload; each with its outcome."""
+        return await corpus_admin.add_many(self, items, on_wait=on_wait)
+
+    async def add_link(self, url: str, *, on_wait: OnWait | None = None) -> ArticleInfo:
+        """Fetch a web page or document and add it like a file."""
+        return await corpus_admin.add_link(self, url, on_wait=on_wait)
+
+    def corpus_entries(self) -> list[corpus_admin.CorpusEntry]:
+        """The articles with their short ids (newest first), as /nguon lists them."""
+        return corpus_admin.entries(self)
+
+    def corpus_entry(self, article_id: str, *, to_change: bool = False) -> corpus_admin.CorpusEntry:
+        """The article with that short id; with to_change, only one admins may change."""
+        return (
+            corpus_admin.changeable(self, article_id)[0] if to_change else corpus_admin.find(self, article_id)
+        )
+
+    async def remove_article(self, article_id: str, *, on_wait: OnWait | None = None) -> Source:
+        """Delete an added article (its file and sidecar) and index again."""
+        return await corpus_admin.remove(self, article_id, on_wait=on_wait)
+
+    async def edit_article(
+        self, article_id: str, changes: str, *, on_wait: OnWait | None = None
+    ) -> ArticleInfo:
+        """Correct an added article's metadata (`ngay=… noi=… tieude=…`) in its sidecar and re-index it."""
+        return await corpus_admin.edit(self, article_id, changes, on_wait=on_wait)
+
+    def save_upload(self, name: str, data: bytes) -> Path:
+        """Write `data` under the articles directory as `name` (made free if taken by other bytes)."""
         try:
             private_dirs(self.settings.articles_dir)
-            target = _free_path(self.settings.articles_dir, name, data)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            tmp.unlink(missing_ok=True)  # left by a crash; or a link planted there (never followed)
-            _write_private(tmp, data)
-            os.replace(tmp, target)
+            target = free_path(self.settings.articles_dir, name, data)
+            save_upload(target, data)
         except OSError as e:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
             raise storage_error(e, "save") from e
-        try:
-            await self.reload()
-        except StorageError as e:
-            raise storage_error(e, "upload") from e
-        rel = self.settings.relpath(target)
-        for a in self.snapshot.articles:
-            if a.path == rel:
-                return ArticleInfo(a, len(parsed.passages))
-        raise UploadRejected("indexed file missing", user_message="Tệp đã lưu nhưng không lập chỉ mục được.")
+        return target
 
     # ------------------------------------------------------------------ log and views
 
@@ -313,28 +344,21 @@ class Engine:
         return list(arts)
 
 
+UNSUPPORTED_NAME = (
+    "Chỉ nhận bài viết dạng .txt, .md (UTF-8), trang web .html, .htm, tệp Word .docx hoặc .pdf."
+)
+
+
 def safe_filename(filename: str) -> str:
     """A plain file name inside the articles directory: no path, no odd characters."""
     base = unicodedata.normalize("NFC", Path(filename.replace("\\", "/")).name).strip()
     stem, dot, ext = base.rpartition(".")
     if not dot or ("." + ext.lower()) not in ARTICLE_SUFFIXES:
-        raise UploadRejected(
-            f"extension of {filename!r}", user_message="Chỉ nhận tệp văn bản .txt hoặc .md (mã hóa UTF-8)."
-        )
+        raise UploadRejected(f"extension of {filename!r}", user_message=UNSUPPORTED_NAME)
     stem = re.sub(r"[^\w\-]+", "_", stem).strip("._-")
-    # At most 120 bytes: a file name may have 255, and ".<name>.<pid>.tmp" and "-<n>" come on top.
+    # At most 120 bytes: a file name may have 255, and "-<n>" and a sidecar's ".meta.json" come on top.
     stem = stem.encode("utf-8")[:120].decode("utf-8", "ignore").strip("._-") or "bai-viet"
     return f"{stem}.{ext.lower()}"
-
-
-def _free_path(directory: Path, name: str, data: bytes) -> Path:
-    target = directory / name
-    stem, ext = target.stem, target.suffix
-    n = 1
-    while target.exists() and target.read_bytes() != data:
-        target = directory / f"{stem}-{n}{ext}"
-        n += 1
-    return target
 
 
 # What the admin reads when the database or the disk fails: what could not be done, and what
@@ -368,13 +392,6 @@ def storage_error(e: BaseException, action: str) -> StorageError:
     kind = failure_kind(e if isinstance(e, StorageError) else cause)
     why = _WHY.get(kind, "lỗi đọc ghi dữ liệu")
     return StorageError(f"{action}: {cause}", user_message=_FAILED[action].format(why=why), kind=kind)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """A new file readable by the owner only; never through a link planted at its name."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
 
 
 __all__ = ["BotError", "Engine", "safe_filename", "storage_error"]

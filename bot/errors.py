@@ -28,6 +28,12 @@ class UploadRejected(CorpusError):
     user_message = "Tệp này không được chấp nhận."
 
 
+class CorpusChangeRefused(BotError):
+    """An admin's /xoa or /sua that cannot be done: an unknown id, a read-only article, a bad value."""
+
+    user_message = "Không thay đổi được bài viết này."
+
+
 class ReloadInProgress(BotError):
     user_message = "Đang nạp lại kho bài viết, bạn vui lòng đợi lần nạp hiện tại xong rồi thử lại."
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.answer.compose import compose, refusal_text
 from bot.models import Answer
+from bot.search.query import ParsedQuestion
 from bot.search.snapshot import Snapshot
 from bot.text.normalize import clean_unicode
 
@@ -27,5 +28,10 @@ def answer_question(
         )
     q = snap.parse(text)
     q.original = question
+    return answer_parsed(snap, q, offset=offset)
+
+
+def answer_parsed(snap: Snapshot, q: ParsedQuestion, *, offset: int = 0) -> Answer:
+    """The answer to a question already read (bot/conversation.py reads it to fill follow-ups)."""
     results = snap.retriever.search(q)
     return compose(q, results, snap.articles, snap.coverage, offset=offset)

@@ -25,7 +25,11 @@ def new_project(root: Path) -> Path:
 
 
 def run_bot(
-    root: Path, *args: str, stdin: bytes | None = None, timeout: float = 120
+    root: Path,
+    *args: str,
+    stdin: bytes | None = None,
+    timeout: float = 120,
+    env_extra: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST"))}
     env.update(
@@ -33,6 +37,7 @@ def run_bot(
         BOT_DB=str(root / "data" / "bot.db"),
         BOT_CORPUS="seeds,data/articles",
         PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
+        **(env_extra or {}),
     )
     proc = subprocess.run(
         [sys.executable, "-m", "bot", *args],

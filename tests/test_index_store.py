@@ -106,7 +106,7 @@ async def test_analyses_cached_by_an_older_version_are_converted(engine, setting
 
 
 def to_older_layout(db, index: BM25Index, layout: int) -> None:
-    """Rewrite the database's snapshot as a version before 0006_snapshot_layout_3_only wrote it:
+    """Rewrite the database's snapshot as a version before 0008_snapshot_layout_3_only wrote it:
     1, plain arrays (int32 passages, uint16 counts) in the snapshot row; 2, compact arrays there."""
     with sqlite3.connect(db) as conn:
         arrays = dict(conn.execute("SELECT name, data FROM snapshot_arrays"))
@@ -133,7 +133,7 @@ def to_older_layout(db, index: BM25Index, layout: int) -> None:
             (layout, *(arrays[c] for c in cols)),
         )
         conn.execute("DELETE FROM snapshot_arrays")
-        conn.execute("DELETE FROM schema_migrations WHERE name >= '0006'")
+        conn.execute("DELETE FROM schema_migrations WHERE name >= '0008'")
 
 
 def layouts(db) -> list[tuple]:
@@ -145,7 +145,7 @@ async def test_a_snapshot_in_layout_2_is_migrated_as_it_is(engine, settings):
     index = engine.snapshot.retriever.index
     before = snapshot_row(settings.db_path)
     to_older_layout(settings.db_path, index, 2)
-    other = await Engine.open(settings, build=False)  # 0006 moves the arrays to snapshot_arrays
+    other = await Engine.open(settings, build=False)  # 0008 moves the arrays to snapshot_arrays
     try:
         assert layouts(settings.db_path) == [(3, 0, None)]
         after = snapshot_row(settings.db_path)
@@ -166,7 +166,7 @@ async def test_a_snapshot_in_layout_1_is_rebuilt_from_the_cached_analyses(engine
     monkeypatch.setattr(bot.index.analysis, "analyze_job", lambda job: analysed.append(job) or real(job))
     other = await Engine.open(settings, build=False)
     try:
-        assert not other.has_index  # 0006 took out the snapshot it cannot convert...
+        assert not other.has_index  # 0008 took out the snapshot it cannot convert...
         assert layouts(settings.db_path) == []
     finally:
         await other.close()

@@ -16,20 +16,23 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import Settings
-from bot.corpus.loader import content_hash, read_article
+from bot.corpus.formats.limits import FormatLimits
+from bot.corpus.loader import content_hash, parse_document, read_document
 from bot.errors import CorpusError
-from bot.search.snapshot import AnalyzedArticle, analyze_text
+from bot.search.snapshot import AnalyzedArticle, analyze_parsed
 from bot.storage.index_layout import AnalysisRecord
 from bot.storage.index_store import AnalysisCache, IndexStore
 from bot.text.analyze import _tokenizer
+from bot.text.places import Gazetteer
 
 Progress = Callable[[int, int], None]
 POOL_MIN_ARTICLES = 8  # below this, starting worker processes costs more than it saves
 STORE_EVERY = 8  # analyses per cache transaction when analysing in this process
 
-# A job: (project-relative path, file path, largest size accepted). The worker reads the file
-# itself (the parent only hashed it), so no article text is held in the parent or pickled.
-Job = tuple[str, str, int]
+# A job: (project-relative path, file path, limits of each format, the corpus directories it
+# may lie in). The worker reads the file itself (the parent only hashed it), so no article text
+# is held in the parent or pickled.
+Job = tuple[str, str, FormatLimits, tuple[Path, ...]]
 JobResult = tuple[str, AnalysisRecord] | str  # (content hash, analysis) or why the file is skipped
 
 
@@ -39,7 +42,7 @@ def encode(a: AnalyzedArticle) -> AnalysisRecord:
     return AnalysisRecord(
         a.meta,
         a.years,
-        [(p.text, p.before, p.after) for p in a.passages],
+        [(p.text, p.before, p.after, p.page) for p in a.passages],
         list(vocab),
         np.asarray(ids, dtype=np.int32).tobytes(),
         np.asarray([len(t) for t in a.tokens], dtype=np.int32).tobytes(),
@@ -47,14 +50,18 @@ def encode(a: AnalyzedArticle) -> AnalysisRecord:
         list(a.unigrams.values()),
         list(a.bigrams),
         list(a.bigrams.values()),
+        a.facts,
     )
 
 
 def analyze_job(job: Job) -> tuple[str, JobResult]:
-    path, file, max_bytes = job
+    path, file, limits, roots = job
     try:
-        text, ident, overrides = read_article(Path(file), max_bytes)
-        return path, (content_hash(ident), encode(analyze_text(text, overrides)))
+        doc = read_document(Path(file), limits, roots=roots)
+        return path, (
+            content_hash(doc.ident),
+            encode(analyze_parsed(parse_document(doc, Gazetteer.default()))),
+        )
     except CorpusError as e:
         return path, str(e)
     except Exception as e:  # a worker must report, never take the build down

@@ -14,6 +14,7 @@ from bot.errors import StorageError
 from bot.index import build
 from bot.search.bm25 import BM25Index, n_segments
 from bot.search.snapshot import SOURCE_FIELDS, Snapshot, article_from_meta, assemble
+from bot.storage.facts import FactReader
 from bot.storage.index_store import IndexStore
 from bot.storage.passages import PassageReader
 
@@ -79,6 +80,7 @@ async def load(store: IndexStore) -> Loaded | None:
                 built_at=stored.built_at,
                 # Derived data that is not the corpus's: beside the database, not in it.
                 cache_dir=Path(store.path).parent / "cache",
+                facts=FactReader(store.path),
             )
         except (KeyError, ValueError) as e:
             reader.close()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
-from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, read_article, scan
+from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, read_document, scan
 from bot.errors import CorpusError
 from bot.index.analysis import Job
 from bot.models import FileProblem
@@ -98,12 +98,14 @@ async def plan(store: IndexStore, settings: Settings) -> Plan:
                 unchanged[rel] = k.hash
                 continue
             try:
-                _text, ident, _overrides = read_article(f.path, settings.max_file_bytes)
+                # A web page, Word file or PDF is only identified here; its text is taken once,
+                # by the analysis, and only if it changed.
+                doc = read_document(f.path, settings.limits, extract_text=False, roots=settings.corpus_dirs)
             except CorpusError as e:
                 problems.append(FileProblem(rel, str(e)))
                 continue
             candidates.append(
-                (rel, content_hash(ident), ArticleFile(f.path, f.size, f.mtime_ns + side_mtime))
+                (rel, content_hash(doc.ident), ArticleFile(f.path, f.size, f.mtime_ns + side_mtime))
             )
 
     await asyncio.to_thread(read_changed)
@@ -117,7 +119,7 @@ async def plan(store: IndexStore, settings: Settings) -> Plan:
             unchanged[rel] = h  # only the file's mtime moved: refresh it, no re-analysis
             continue
         if h not in cached:
-            to_analyze.append((rel, str(f.path), settings.max_file_bytes))
+            to_analyze.append((rel, str(f.path), settings.limits, settings.corpus_dirs))
     failed = {p.path for p in problems}
     removed = [p for p in known if p not in files or p in failed]
     return Plan(files, known, unchanged, updated, to_analyze, removed, problems)

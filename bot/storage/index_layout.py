@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.errors import StorageError
+from bot.search.facts import Fact
 from bot.storage.connection import now_iso
 
 BLOB_PIECE = 8 << 20  # bytes per incremental blob read or write
@@ -40,7 +41,7 @@ class AnalysisRecord:
 
     meta: dict[str, str | None]
     years: list[int]
-    passages: list[tuple[str, str | None, str | None]]  # text, before, after
+    passages: list[tuple[str, str | None, str | None, int | None]]  # text, before, after, page
     vocab: list[str]  # the article's distinct tokens, first seen first
     ids: bytes  # int32 positions in vocab of every passage's tokens, passage after passage
     lengths: bytes  # int32 tokens per passage
@@ -48,6 +49,7 @@ class AnalysisRecord:
     uni_counts: list[int]
     bigrams: list[str]
     bi_counts: list[int]
+    facts: list[Fact]  # figures read from the passages (bot/search/facts.py)
 
     @property
     def n_passages(self) -> int:
@@ -181,13 +183,14 @@ class SnapshotWriter:
     def write_array(self, name: str, a: np.ndarray) -> None:
         """One of the snapshot's arrays, written piece by piece: never copied whole (the index of
         20,000 articles is over 100 MB)."""
+        if not a.size:  # an empty corpus: a view of no bytes cannot be cast
+            self._conn.execute("INSERT INTO snapshot_arrays (name, data) VALUES (?, zeroblob(0))", (name,))
+            return
         a = np.ascontiguousarray(a, dtype=ARRAY_TYPES[name])
         raw = memoryview(a).cast("B")
         cur = self._conn.execute(
             "INSERT INTO snapshot_arrays (name, data) VALUES (?, zeroblob(?))", (name, raw.nbytes)
         )
-        if not raw.nbytes:
-            return
         with self._conn.blobopen("snapshot_arrays", "data", cur.lastrowid) as blob:
             for i in range(0, raw.nbytes, BLOB_PIECE):
                 blob.write(raw[i : i + BLOB_PIECE])
@@ -227,7 +230,7 @@ def read_snapshot(conn: sqlite3.Connection) -> StoredIndex | None:
     ).fetchone()
     if row is None:
         return None
-    if row[4] != LAYOUT:  # 0006_snapshot_layout_3_only converted or removed every other one
+    if row[4] != LAYOUT:  # 0008_snapshot_layout_3_only converted or removed every other one
         raise StorageError(f"the stored index has layout {row[4]}, not {LAYOUT}", kind="corrupt")
     rows = dict(conn.execute("SELECT name, rowid FROM snapshot_arrays"))
     try:

@@ -27,6 +27,7 @@ import numpy as np
 from bot.storage import index_layout
 from bot.storage.connection import connect, now_iso, storage_error
 from bot.storage.db import open_file
+from bot.storage.facts import write_facts
 from bot.storage.index_layout import AnalysisRecord, SnapshotWriter, StoredIndex, add_names, grams_blob
 from bot.storage.migrations import MIGRATIONS, Migration
 from bot.storage.passages import PassageReader
@@ -98,9 +99,10 @@ class AnalysisCache:
                     ),
                 )
                 conn.executemany(
-                    "INSERT INTO passages (id, hash, seq, text, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                    [(first + i, h, i, t, b, a) for i, (t, b, a) in enumerate(e.passages)],
+                    "INSERT INTO passages (id, hash, seq, text, before, after, page) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(first + i, h, i, t, b, a, pg) for i, (t, b, a, pg) in enumerate(e.passages)],
                 )
+                write_facts(conn, h, e.facts)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:  # SQLite may have rolled back already (full disk, I/O error)

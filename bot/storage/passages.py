@@ -26,13 +26,13 @@ class PassageReader:
 
     def __call__(self, docs: list[int]) -> dict[int, PassageText]:
         ids = [int(self._doc_passage[d]) for d in docs]
-        q = f"SELECT id, text, before, after FROM passages WHERE id IN ({','.join('?' * len(ids))})"
+        q = f"SELECT id, text, before, after, page FROM passages WHERE id IN ({','.join('?' * len(ids))})"
         try:
             with self._lock:
                 rows = self._conn.execute(q, ids).fetchall()
         except sqlite3.Error as e:
             raise storage_error(e, "cannot read passages") from e
-        by_id = {r[0]: PassageText(r[1], r[2], r[3]) for r in rows}
+        by_id = {r[0]: PassageText(r[1], r[2], r[3], r[4]) for r in rows}
         missing = PassageText("", None, None)
         return {d: by_id.get(pid, missing) for d, pid in zip(docs, ids, strict=True)}
 

@@ -14,9 +14,12 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.conversation import Conversation
 from bot.errors import BotError, ConfigError
 from bot.tg import handlers, texts
+from bot.tg.callbacks import ButtonSigner
 from bot.tg.logsafe import install_redaction
+from bot.tg.outbox import PerSenderUpdates
 from bot.tg.resilience import TelegramRateLimiter
 
 if TYPE_CHECKING:
@@ -95,8 +98,9 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    # Questions from different people are handled concurrently; the Engine is safe for that.
-    builder = builder.concurrent_updates(True)
+    # Questions from different people are handled concurrently (the Engine is safe for that),
+    # a few of one person's at a time, so that nobody's flood fills the slots (outbox.py).
+    builder = builder.concurrent_updates(PerSenderUpdates())
     application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
     if engine is not None:
         application.bot_data["engine"] = engine
@@ -115,6 +119,9 @@ async def _post_init(application: Application) -> None:
         application.bot_data["engine"] = await Engine.open(settings, serve_first=True)
         application.bot_data["owns_engine"] = True
     engine = application.bot_data["engine"]
+    # Each person's context, the "did you mean" offers: in memory, for the application's life.
+    application.bot_data["conversation"] = Conversation(engine, settings.context_minutes * 60)
+    application.bot_data["buttons"] = ButtonSigner(engine.key_for("buttons"))
     coverage = engine.coverage()
     log.info("engine ready: %d articles, %d passages", coverage.articles, coverage.passages)
     try:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-import re
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from telegram import (
@@ -31,9 +30,10 @@ from telegram.ext import (
 
 from bot.answer.render import render_html
 from bot.config import Settings
-from bot.errors import BotError, NotAdmin, ReloadInProgress, UploadRejected
+from bot.errors import BotError, NotAdmin, ReloadInProgress
 from bot.models import Answer
 from bot.tg import resilience, texts
+from bot.tg.callbacks import CB_FEEDBACK, CB_MORE, ButtonSigner
 from bot.tg.ratelimit import SlidingWindowLimiter
 from bot.tg.split import split_html
 
@@ -42,16 +42,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SOURCES_PER_PAGE = 8
 TYPING_AFTER = 0.5  # seconds before 'typing…' is shown for a reply not sent yet
 LOG_WAIT = 0.2  # seconds an answer waits for its question to be logged before going without buttons
-RELOAD_WAIT_SECONDS = 600  # an upload waits this long for a running reload before giving up
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
-# Callback data (at most 64 bytes): more passages, feedback, a page of /nguon.
-CB_MORE = re.compile(r"^m:(\d{1,12}):(\d{1,4})$")
-CB_FEEDBACK = re.compile(r"^f:(\d{1,12}):(-1|1)$")
-CB_SOURCES = re.compile(r"^s:(\d{1,4})$")
+# Callback data (at most 64 bytes): more passages and feedback, signed (see callbacks.py).
+# /nguon's pages: bot/tg/corpus.py.
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -69,6 +65,10 @@ def settings_of(context: Context) -> Settings:
 
 def limiter_of(context: Context) -> SlidingWindowLimiter:
     return context.application.bot_data["limiter"]
+
+
+def signer_of(context: Context) -> ButtonSigner:
+    return context.application.bot_data["buttons"]
 
 
 def is_admin(update: Update, context: Context) -> bool:
@@ -146,7 +146,8 @@ async def stop_spinner(update: Update) -> None:
 
 
 async def within_rate_limit(update: Update, context: Context) -> bool:
-    """Counts one question; when over the limit, says so politely once and returns False."""
+    """Counts one update that costs a reply (a question, a hint, a command, a button press)
+    against its sender; when over the limit, says so politely once and returns False."""
     user = update.effective_user
     if user is None:
         return True
@@ -162,18 +163,43 @@ async def within_rate_limit(update: Update, context: Context) -> bool:
     return False
 
 
+Handler = Callable[[Update, Context], Awaitable[None]]
+
+
+def costs_reply(handler: Handler) -> Handler:
+    """For a handler that always replies: the update counts against its sender's limit first,
+    so a flood of /nguon or button presses is throttled as a flood of questions is."""
+
+    @functools.wraps(handler)
+    async def limited(update: Update, context: Context) -> None:
+        if await within_rate_limit(update, context):
+            await handler(update, context)
+
+    return limited
+
+
 def answer_keyboard(
-    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool
+    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool, chat_id: int, signer: ButtonSigner
 ) -> InlineKeyboardMarkup | None:
+    """The buttons under an answer, signed for the chat it goes to."""
     row: list[InlineKeyboardButton] = []
     if qid is None:
         return None
     if answer.has_more and answer.quotes:
-        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=f"m:{qid}:{next_offset}"))
+        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=signer.more(chat_id, qid, next_offset)))
     if feedback and answer.quotes and not answer.refused:
-        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=f"f:{qid}:1"))
-        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=f"f:{qid}:-1"))
+        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=signer.feedback(chat_id, qid, 1)))
+        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=signer.feedback(chat_id, qid, -1)))
     return InlineKeyboardMarkup([row]) if row else None
+
+
+async def refuse_foreign_button(update: Update, context: Context) -> None:
+    """A button whose data was forged, altered, or made for another chat: nothing happens."""
+    user = update.effective_user
+    log.warning(
+        "button data not signed for this chat, from user %s", user_tag(context, user.id if user else None)
+    )
+    await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=True)
 
 
 def without_more_button(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -218,48 +244,10 @@ def command_argument(message: Message) -> str:
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Validates, rate-limits, answers with quoted passages and buttons."""
-    message = update.effective_message
-    if message is None:
-        return
-    settings = settings_of(context)
-    question = question.strip()
-    if not any(c.isalnum() for c in question):  # "?!", "👍", "...": a hint, not a logged question
-        await message.reply_text(texts.HINT_EMPTY)
-        return
-    if len(question) > settings.max_question_chars:
-        await message.reply_text(texts.too_long(settings.max_question_chars))
-        return
-    if not await within_rate_limit(update, context):
-        return
-    engine = engine_of(context)
-    user = update.effective_user
-    user_hash = engine.hash_user(user.id) if user else None
-    async with typing_if_slow(message):
-        started = time.perf_counter()
-        answer = engine.answer(question)
-        latency = (time.perf_counter() - started) * 1000
-        # The question is logged whatever happens to the reply; its id goes into the buttons.
-        logging_task = asyncio.ensure_future(
-            engine.log(question, answer, user=user_hash, channel="telegram", latency_ms=latency)
-        )
-        await asyncio.wait([logging_task], timeout=LOG_WAIT)
-    if logging_task.done():
-        markup = answer_keyboard(answer, logging_task.result(), 1, feedback=True)
-        await reply_html(message, render_html(answer), markup)
-        return
-    # The log waits for the database (a reload writing the new index holds its write lock for
-    # a second or more on a large corpus): the answer goes now, its buttons once it is logged.
-    try:
-        sent = await reply_html(message, render_html(answer))
-    finally:
-        qid = await logging_task
-    markup = answer_keyboard(answer, qid, 1, feedback=True)
-    if sent is not None and markup is not None:
-        try:
-            await sent.edit_reply_markup(markup)
-        except TelegramError as e:
-            log.warning("buttons not added to a late-logged answer: %s", e)
+    """Validates, rate-limits, answers in the person's conversation (bot/tg/talk.py)."""
+    from bot.tg import talk  # it builds on this module's helpers
+
+    await talk.answer_question(update, context, question)
 
 
 async def on_private_text(update: Update, context: Context) -> None:
@@ -279,7 +267,8 @@ async def cmd_hoi(update: Update, context: Context) -> None:
     """/hoi <câu hỏi>: the user sees the answer, or how to use /hoi when nothing follows it."""
     question = command_argument(update.effective_message)
     if not question:
-        await update.effective_message.reply_text(texts.HINT_HOI_EMPTY)
+        if await within_rate_limit(update, context):
+            await update.effective_message.reply_text(texts.HINT_HOI_EMPTY)
         return
     await answer_question(update, context, question)
 
@@ -287,10 +276,14 @@ async def cmd_hoi(update: Update, context: Context) -> None:
 async def on_more(update: Update, context: Context) -> None:
     """'Xem thêm': the user sees the next passages for the same question in a new message."""
     query = update.callback_query
-    m = CB_MORE.match(query.data or "")
-    qid, offset = int(m.group(1)), int(m.group(2))
     if not await within_rate_limit(update, context):
         return
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    press = signer_of(context).open_more(query.data or "", chat_id)
+    if press is None:
+        await refuse_foreign_button(update, context)
+        return
+    qid, offset = press.question_id, press.value
     engine = engine_of(context)
     question = await engine.logged_question(qid)
     if question is None:
@@ -301,7 +294,7 @@ async def on_more(update: Update, context: Context) -> None:
     shown = (message.text or "") if message else ""
     answer, offset = engine.more(question, offset, shown)  # the same pages as the terminal's "thêm"
     html_text = render_html(answer)
-    markup = answer_keyboard(answer, qid, offset, feedback=False)
+    markup = answer_keyboard(answer, qid, offset, feedback=False, chat_id=chat_id, signer=signer_of(context))
     if message is None:  # too old to reply to: send to the chat
         for i, piece in enumerate(pieces := split_html(html_text)):
             await context.bot.send_message(
@@ -322,8 +315,12 @@ async def on_more(update: Update, context: Context) -> None:
 async def on_feedback(update: Update, context: Context) -> None:
     """👍/👎: the user sees a short thank-you toast; the vote is stored with the question."""
     query = update.callback_query
-    m = CB_FEEDBACK.match(query.data or "")
-    qid, value = int(m.group(1)), int(m.group(2))
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    press = signer_of(context).open_feedback(query.data or "", chat_id)
+    if press is None:
+        await refuse_foreign_button(update, context)
+        return
+    qid, value = press.question_id, press.value
     engine = engine_of(context)
     try:
         await engine.feedback(qid, engine.hash_user(query.from_user.id), value)
@@ -381,42 +378,6 @@ async def cmd_start(update: Update, context: Context) -> None:
 async def cmd_help(update: Update, context: Context) -> None:
     """/help: the user sees how to ask and the commands (admin commands too for admins)."""
     await reply_html(update.effective_message, texts.help_text(is_admin(update, context)))
-
-
-def sources_markup(page: int, pages: int) -> InlineKeyboardMarkup | None:
-    if pages <= 1:
-        return None
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton(texts.BTN_PREV, callback_data=f"s:{page - 1}"))
-    if page < pages - 1:
-        row.append(InlineKeyboardButton(texts.BTN_NEXT, callback_data=f"s:{page + 1}"))
-    return InlineKeyboardMarkup([row])
-
-
-async def cmd_nguon(update: Update, context: Context) -> None:
-    """/nguon: the user sees the articles (title, publisher, date), a page at a time with buttons."""
-    text, pages = texts.sources_page(engine_of(context).articles(), 0, SOURCES_PER_PAGE)
-    await reply_html(update.effective_message, text, sources_markup(0, pages))
-
-
-async def on_sources_page(update: Update, context: Context) -> None:
-    """« Trước / Sau »: the /nguon message turns to another page."""
-    query = update.callback_query
-    page = int(CB_SOURCES.match(query.data or "").group(1))
-    sources = engine_of(context).articles()
-    text, pages = texts.sources_page(sources, page, SOURCES_PER_PAGE)
-    page = min(page, pages - 1)
-    await stop_spinner(update)
-    try:
-        await query.edit_message_text(
-            split_html(text)[0],
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
-            reply_markup=sources_markup(page, pages),
-        )
-    except TelegramError as e:  # "message is not modified" after a double tap
-        log.debug("sources page edit failed: %s", e)
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
@@ -485,59 +446,6 @@ async def cmd_stats(update: Update, context: Context) -> None:
     await reply_html(update.effective_message, texts.stats_text(stats))
 
 
-async def on_document(update: Update, context: Context) -> None:
-    """A document: admins (private chat) see what was detected or why it was refused; others get a hint."""
-    message = update.effective_message
-    if is_group(update):
-        if addressed_question(message, context.bot.id, context.bot.username) is not None:
-            await message.reply_text(texts.HINT_DOCUMENT_GROUP)
-        return
-    if not is_admin(update, context):
-        log.info("document from non-admin user %s ignored", user_tag(context, update.effective_user.id))
-        await message.reply_text(texts.HINT_DOCUMENT)
-        return
-    doc = message.document
-    settings = settings_of(context)
-    name = doc.file_name or "bai-viet.txt"
-    if not name.lower().endswith((".txt", ".md")):
-        await reply_html(message, texts.upload_bad_extension())
-        return
-    if doc.file_size and doc.file_size > settings.max_file_bytes:
-        await reply_html(message, texts.upload_too_big(doc.file_size, settings.max_file_bytes))
-        return
-    await typing(message)
-    try:
-        tg_file = await context.bot.get_file(doc.file_id)
-        data = bytes(await tg_file.download_as_bytearray())
-    except TelegramError as e:
-        log.warning("download of an uploaded document failed: %s", e)
-        await message.reply_text(texts.UPLOAD_DOWNLOAD_FAILED)
-        return
-    engine = engine_of(context)
-    told = False
-    deadline = asyncio.get_running_loop().time() + RELOAD_WAIT_SECONDS
-    while True:
-        try:
-            info = await engine.add_article(name, data)  # saving the same bytes again is a no-op
-            break
-        except UploadRejected as e:
-            log.info("upload %r refused: %s", name, e)
-            await reply_html(message, texts.upload_rejected(e.user_message))
-            return
-        except ReloadInProgress:
-            # Serialised after the running reload (/reload or another upload), not refused.
-            if asyncio.get_running_loop().time() > deadline:
-                await message.reply_text(texts.reload_in_progress())
-                return
-            if not told:
-                await message.reply_text(texts.UPLOAD_AFTER_RELOAD)
-                told = True
-            while engine.reloading:
-                await asyncio.sleep(0.1)
-    log.info("article %s added by admin %s", info.source.path, user_tag(context, update.effective_user.id))
-    await reply_html(message, texts.upload_done(info))
-
-
 async def on_other_message(update: Update, context: Context) -> None:
     """Photos, stickers, voice and the like: a short polite hint (in groups only when replying to the bot)."""
     message = update.effective_message
@@ -545,7 +453,8 @@ async def on_other_message(update: Update, context: Context) -> None:
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
             return
-    await message.reply_text(texts.HINT_MEDIA)
+    if await within_rate_limit(update, context):
+        await message.reply_text(texts.HINT_MEDIA)
 
 
 # ---------------------------------------------------------------- errors
@@ -600,6 +509,8 @@ async def on_error(update: object, context: Context) -> None:
 
 def register(application: Application, settings: Settings) -> None:
     """Add every handler to `application`; state lives in `bot_data`."""
+    from bot.tg import corpus, talk  # they build on this module's helpers
+
     application.bot_data["settings"] = settings
     application.bot_data["limiter"] = SlidingWindowLimiter(settings.rate_limit_per_minute, 60.0)
     new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
@@ -607,20 +518,23 @@ def register(application: Application, settings: Settings) -> None:
     groups = filters.ChatType.GROUPS
     application.add_handlers(
         [
-            CommandHandler("start", cmd_start, filters=new),
-            CommandHandler("help", cmd_help, filters=new),
+            # Handlers that always reply are counted here; the others count only when they
+            # reply (a question, a hint, a group message addressed to the bot).
+            CommandHandler("start", costs_reply(cmd_start), filters=new),
+            CommandHandler("help", costs_reply(cmd_help), filters=new),
             CommandHandler("hoi", cmd_hoi, filters=new),
-            CommandHandler("nguon", cmd_nguon, filters=new),
-            CommandHandler("reload", cmd_reload, filters=new),
-            CommandHandler("stats", cmd_stats, filters=new),
+            CommandHandler("reload", costs_reply(cmd_reload), filters=new),
+            CommandHandler("stats", costs_reply(cmd_stats), filters=new),
+            CommandHandler("moi", costs_reply(talk.cmd_moi), filters=new),
+            # /nguon, /them, /xoa, /sua, their buttons, links from admins and uploads.
+            *corpus.handlers(application),
             CallbackQueryHandler(on_more, pattern=CB_MORE),
-            CallbackQueryHandler(on_feedback, pattern=CB_FEEDBACK),
-            CallbackQueryHandler(on_sources_page, pattern=CB_SOURCES),
-            CallbackQueryHandler(on_stale_button),
-            MessageHandler(new & private & filters.COMMAND, on_unknown_command),
+            CallbackQueryHandler(talk.on_choice, pattern=talk.CB_CHOICE),
+            CallbackQueryHandler(costs_reply(on_feedback), pattern=CB_FEEDBACK),
+            CallbackQueryHandler(costs_reply(on_stale_button)),
+            MessageHandler(new & private & filters.COMMAND, costs_reply(on_unknown_command)),
             MessageHandler(new & private & filters.TEXT, on_private_text),
             MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, on_group_text),
-            MessageHandler(new & filters.Document.ALL, on_document),
             MessageHandler(new & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_other_message),
         ]
     )

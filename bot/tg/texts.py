@@ -15,12 +15,16 @@ USER_COMMANDS: list[tuple[str, str]] = [
     ("start", "Giới thiệu bot và câu hỏi mẫu"),
     ("hoi", "Đặt câu hỏi (dùng trong nhóm): /hoi <câu hỏi>"),
     ("nguon", "Danh sách bài viết bot đang dùng"),
+    ("moi", "Bắt đầu cuộc trò chuyện mới (không dựa vào câu hỏi trước)"),
     ("help", "Cách đặt câu hỏi và các lệnh"),
 ]
 ADMIN_COMMANDS: list[tuple[str, str]] = [
     *USER_COMMANDS,
     ("reload", "Nạp lại kho bài viết (quản trị viên)"),
     ("stats", "Thống kê câu hỏi (quản trị viên)"),
+    ("them", "Thêm bài từ liên kết: /them <link> (quản trị viên)"),
+    ("xoa", "Xoá bài đã thêm: /xoa <mã> (quản trị viên)"),
+    ("sua", "Sửa ngày, nơi, tiêu đề của bài: /sua <mã> ngay=… (quản trị viên)"),
 ]
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
@@ -157,11 +161,17 @@ def help_text(is_admin: bool) -> str:
         "• Trong nhóm: /hoi &lt;câu hỏi&gt;, hoặc nhắc tên bot, hoặc trả lời tin nhắn của bot.",
         "• Nên nêu tên địa phương và năm nếu có. Mỗi câu trả lời trích nguyên văn một đoạn báo "
         "và ghi rõ nguồn; nút <b>Xem thêm</b> cho các đoạn liên quan khác, 👍/👎 để góp ý.",
+        "• Hỏi tiếp ngắn gọn, tôi hiểu theo câu trước: <i>còn năm 2020?</i>, <i>thế còn Đông Triều?</i>, "
+        "<i>so với năm trước?</i> (trong nhóm: trả lời tin nhắn của bot hoặc dùng /hoi).",
+        "• Số liệu qua các năm hoặc so sánh hai nơi: <i>thu nhập Kinh Môn 2020-2023</i>, "
+        "<i>biểu đồ thu ngân sách Móng Cái</i>, <i>thu ngân sách Móng Cái và Đông Triều</i>: "
+        "bảng số liệu kèm biểu đồ.",
         "",
         "<b>Lệnh</b>",
         "/start: giới thiệu và câu hỏi mẫu",
         "/hoi &lt;câu hỏi&gt;: đặt câu hỏi",
         "/nguon: danh sách bài viết bot đang dùng",
+        "/moi: bắt đầu cuộc trò chuyện mới",
         "/help: hướng dẫn này",
     ]
     if is_admin:
@@ -170,7 +180,10 @@ def help_text(is_admin: bool) -> str:
             "<b>Quản trị viên</b>",
             "/reload: nạp lại kho bài viết (chạy nền, bot vẫn trả lời)",
             "/stats: thống kê câu hỏi và góp ý",
-            "Gửi tệp .txt hoặc .md trong trò chuyện riêng để thêm bài viết.",
+            "Gửi tệp .txt, .md, .html, .docx hoặc .pdf, hoặc gửi một liên kết, trong trò chuyện riêng "
+            "để thêm bài viết; /them &lt;link&gt; cũng được.",
+            "/nguon cho mã của từng bài; /xoa &lt;mã&gt; xoá bài đã thêm (có nút xác nhận); "
+            "/sua &lt;mã&gt; ngay=2023-06-22 noi=… tinh=… bao=… tieude=… sửa thông tin bài rồi lập chỉ mục lại.",
         ]
     return "\n".join(lines)
 
@@ -181,19 +194,6 @@ def source_entry(n: int, s: Source) -> str:
         title = f'<a href="{escape(s.url, quote=True)}">{title}</a>'
     bits = [escape(b, quote=False) for b in (s.publisher, format_date(s.date), s.place) if b]
     return f"{n}. <i>{title}</i>" + (f" ({', '.join(bits)})" if bits else "")
-
-
-def sources_page(sources: list[Source], page: int, per_page: int) -> tuple[str, int]:
-    """The text of one page of /nguon and the number of pages."""
-    if not sources:
-        return NO_ARTICLES, 1
-    pages = (len(sources) + per_page - 1) // per_page
-    page = min(max(page, 0), pages - 1)
-    start = page * per_page
-    head = f"<b>Kho có {len(sources)} bài viết</b> (mới nhất trước"
-    head += f", trang {page + 1}/{pages})" if pages > 1 else ")"
-    body = "\n".join(source_entry(start + i + 1, s) for i, s in enumerate(sources[start : start + per_page]))
-    return f"{head}\n\n{body}", pages
 
 
 def reload_report(r: ReloadReport) -> str:
@@ -247,7 +247,9 @@ def upload_too_big(size: int, limit: int) -> str:
 
 
 def upload_bad_extension() -> str:
-    return upload_rejected("Chỉ nhận tệp văn bản .txt hoặc .md (mã hoá UTF-8).")
+    return upload_rejected(
+        "Chỉ nhận bài viết dạng .txt, .md (UTF-8), trang web .html, .htm, tệp Word .docx hoặc .pdf."
+    )
 
 
 def stats_text(s: Stats) -> str:
@@ -287,3 +289,81 @@ def reload_in_progress() -> str:
 def _num(x: float) -> str:
     """1.5 -> '1,5' (Vietnamese decimal comma)."""
     return f"{x:.1f}".replace(".", ",")
+
+
+# ---------------------------------------------------------------- corpus management (bot/tg/corpus.py)
+
+BTN_CONFIRM_REMOVE = "🗑 Xoá"
+BTN_CANCEL = "Huỷ"
+LINK_WORKING = "Đang tải liên kết…"
+HINT_THEM_EMPTY = "Gõ liên kết ngay sau lệnh, ví dụ: /them https://baohaiduong.vn/bai-viet.html"
+HINT_XOA_EMPTY = "Gõ mã bài sau lệnh, ví dụ: /xoa k3f9. Gõ /nguon để xem mã các bài."
+REMOVE_CANCELLED = "Đã huỷ, bài viết vẫn còn trong kho."
+
+
+def upload_already(info: ArticleInfo) -> str:
+    s = info.source
+    return (
+        "ℹ️ Bài này đã có trong kho, không thêm lại.\n"
+        f"Tiêu đề: <b>{escape(s.title, quote=False)}</b>\n"
+        f"Tệp: <code>{escape(s.path, quote=False)}</code>"
+    )
+
+
+def upload_result(info: ArticleInfo) -> str:
+    return upload_already(info) if info.already else upload_done(info)
+
+
+def corpus_entry(n: int, article_id: str, s: Source, *, admin: bool, editable: bool) -> str:
+    mark = "" if not admin or editable else " 🔒"
+    return f"{source_entry(n, s)} <code>{escape(article_id, quote=False)}</code>{mark}"
+
+
+def corpus_page(entries: list, page: int, per_page: int, *, admin: bool) -> tuple[str, int]:
+    """A page of /nguon with each article's short id (`entries`: corpus_admin.CorpusEntry)."""
+    if not entries:
+        return NO_ARTICLES, 1
+    pages = (len(entries) + per_page - 1) // per_page
+    page = min(max(page, 0), pages - 1)
+    start = page * per_page
+    head = f"<b>Kho có {len(entries)} bài viết</b> (mới nhất trước"
+    head += f", trang {page + 1}/{pages})" if pages > 1 else ")"
+    body = "\n".join(
+        corpus_entry(start + i + 1, e.id, e.source, admin=admin, editable=e.editable)
+        for i, e in enumerate(entries[start : start + per_page])
+    )
+    text = f"{head}\n\n{body}"
+    if admin:
+        text += "\n\n<i>Mã sau mỗi bài dùng cho /xoa và /sua; 🔒: bài trong kho gốc, chỉ đọc.</i>"
+    return text, pages
+
+
+def confirm_remove(s: Source) -> str:
+    return (
+        f"Xoá bài <b>{escape(s.title, quote=False)}</b> "
+        f"(<code>{escape(s.path, quote=False)}</code>) khỏi kho? Tệp sẽ bị xoá và chỉ mục được lập lại."
+    )
+
+
+def removed(s: Source) -> str:
+    return f"🗑 Đã xoá bài <b>{escape(s.title, quote=False)}</b> khỏi kho và lập chỉ mục lại."
+
+
+def edited(info: ArticleInfo) -> str:
+    s = info.source
+    unknown = "<i>không xác định</i>"
+
+    def field(value: str | None) -> str:
+        return escape(value, quote=False) if value else unknown
+
+    place = ", ".join(x for x in (s.place, s.province) if x) or None
+    return "\n".join(
+        [
+            "✅ Đã sửa thông tin bài viết và lập chỉ mục lại.",
+            f"Tiêu đề: <b>{field(s.title)}</b>",
+            f"Báo: {field(s.publisher)}",
+            f"Ngày đăng: {field(format_date(s.date))}",
+            f"Địa phương: {field(place)}",
+            f"Liên kết: {field(s.url)}",
+        ]
+    )

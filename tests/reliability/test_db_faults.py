@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -19,7 +20,6 @@ from pathlib import Path
 import pytest
 from rel_support import integrity, rows, run_bot
 
-import bot.engine
 import bot.index.build
 import bot.storage.connection
 from bot.cli import cmd_ask
@@ -179,10 +179,11 @@ async def test_full_disk(engine: Engine, settings: Settings, monkeypatch: pytest
     assert engine.answer(SAM_SON_Q).refused
 
     # The disk itself full: the upload is not saved, and nothing half-written is left behind.
-    def no_space(path: Path, data: bytes) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    # (A full disk shows when the written bytes are flushed to it.)
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(bot.engine, "_write_private", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(StorageError) as e:
         await engine.add_article("bim-son.txt", SAM_SON.replace("Sầm Sơn", "Bỉm Sơn").encode())
     assert_vietnamese_admin_error(e.value, "Không lưu được tệp", "ổ đĩa đã đầy")

@@ -132,7 +132,7 @@ async def test_a_key_kept_in_the_database_by_an_older_version_moves_out_with_the
     with sqlite3.connect(settings.db_path) as conn:
         # The database as an older version left it: the key in meta, the step not yet applied.
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('user_hash_key', ?)", (old_key,))
-        conn.execute("DELETE FROM schema_migrations WHERE name >= '0007'")
+        conn.execute("DELETE FROM schema_migrations WHERE name >= '0009'")
     old_hash = hmac.new(old_key.encode(), str(USER_ID).encode(), hashlib.sha256).hexdigest()[:24]
 
     eng = await Engine.open(settings, build=False)

@@ -22,7 +22,7 @@ from tg_support import OTHER_ID, TOKEN, USER_ID, Updates, make_settings
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg import handlers, texts
+from bot.tg import corpus, handlers, texts
 from bot.tg.app import build_application
 from bot.tg.resilience import TelegramRateLimiter
 
@@ -145,7 +145,7 @@ async def test_message_not_modified_is_ignored_quietly(
     tg: Updates, api: FakeBotAPI, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ):
     # The /nguon page turn: a double tap edits the message to what it already shows.
-    monkeypatch.setattr(handlers, "SOURCES_PER_PAGE", 2)
+    monkeypatch.setattr(corpus, "SOURCES_PER_PAGE", 2)
     await tg.send(tg.command("/nguon"))
     api.inject("editMessageText", "not_modified")
     await tg.press(texts.BTN_NEXT)
