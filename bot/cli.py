@@ -169,10 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_index = sub.add_parser("index", help="lập hoặc cập nhật chỉ mục")
     p_index.add_argument("--force", action="store_true", help="ghi lại chỉ mục dù không có gì thay đổi")
     sub.add_parser("run", help="chạy bot Telegram")
-    from bot.bench import build_parser
-
-    build_parser(sub.add_parser("bench", help="đo tốc độ lập chỉ mục và trả lời trên kho bài tổng hợp"))
-    args = parser.parse_args(argv)
+    # The bench parses its own options: bot.bench is imported only when it runs.
+    sub.add_parser("bench", add_help=False, help="đo tốc độ lập chỉ mục và trả lời trên kho bài tổng hợp")
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "bench":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         settings = Settings.from_env()
     except BotError as e:
@@ -199,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "bench":
             from bot.bench import main as bench_main
 
-            return bench_main(args)
+            return bench_main(rest)
     except BotError as e:
         log.debug("command failed", exc_info=True)
         print(e.user_message, file=sys.stderr)

@@ -25,8 +25,9 @@ def new_project(root: Path) -> Path:
 
 
 def run_bot(
-    root: Path, *args: str, stdin: bytes | None = None, timeout: float = 120
+    root: Path, *args: str, stdin: bytes | None = None, timeout: float = 120, python: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess:
+    """`python -m bot ARGS` in `root` (or `python PYTHON...` when given), as a user runs it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST"))}
     env.update(
         BOT_HOME=str(root),
@@ -35,7 +36,7 @@ def run_bot(
         PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, *(python or ("-m", "bot", *args))],
         input=stdin,
         capture_output=True,
         cwd=root,
@@ -157,3 +158,30 @@ def test_index_prints_a_summary_and_reports_bad_files(tmp_path):
     assert "Bài viết: 5 (0 mới, 0 thay đổi, 0 bị gỡ, 5 giữ nguyên)" in second.out
     assert "phân tích lại: 0" in second.out
     assert "Bỏ qua data/articles/trong.txt: tệp rỗng" in second.out
+
+
+ASK_AND_LIST_MODULES = """
+import sys
+from bot.cli import main
+code = main(["ask", "--json", "Dân số thị xã Kinh Môn bao nhiêu người?"])
+bench = sorted(m for m in sys.modules if m == "bot.bench" or m.startswith("bot.bench."))
+print("exit", code, "bench modules:", bench)
+"""
+
+
+def test_ask_does_not_import_the_bench(cli_project):
+    p = run_bot(cli_project, python=("-c", ASK_AND_LIST_MODULES))
+    assert p.returncode == 0, p.err
+    answer, modules = p.out.splitlines()
+    assert json.loads(answer)["refused"] is False
+    assert modules == "exit 0 bench modules: []"
+
+
+def test_bench_parses_its_own_options(cli_project):
+    helped = run_bot(cli_project, "bench", "--help")
+    assert helped.returncode == 0, helped.err
+    assert "python -m bot bench" in helped.out and "--articles" in helped.out and "--passages" in helped.out
+    missing = run_bot(cli_project, "bench", "--repeat", "2")
+    assert missing.returncode == 2 and "--articles" in missing.err
+    unknown = run_bot(cli_project, "ask", "--articles", "3", "Kinh Môn")
+    assert unknown.returncode == 2 and "unrecognized arguments: --articles" in unknown.err
