@@ -14,7 +14,8 @@ from tg_support import GROUP_ID, OTHER_ID, REPO, USER_ID, Updates
 from bot.answer.render import render_html
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg import handlers, texts
+from bot.tg import texts
+from bot.tg.handlers import common, questions
 
 QUESTION = "Kinh Môn có bao nhiêu doanh nghiệp?"
 
@@ -50,8 +51,8 @@ async def test_private_question_gets_the_same_answer_as_the_cli(tg: Updates, api
 async def test_typing_is_shown_only_when_the_answer_is_slow(
     tg: Updates, api: FakeBotAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(handlers, "TYPING_AFTER", 0.05)
-    monkeypatch.setattr(handlers, "LOG_WAIT", 1.0)
+    monkeypatch.setattr(common, "TYPING_AFTER", 0.05)
+    monkeypatch.setattr(questions, "LOG_WAIT", 1.0)
     real = engine.log
 
     async def slow_log(*args, **kwargs):

@@ -22,8 +22,9 @@ from tg_support import OTHER_ID, TOKEN, USER_ID, Updates, make_settings
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg import handlers, texts
+from bot.tg import texts
 from bot.tg.app import build_application
+from bot.tg.handlers import buttons, common
 from bot.tg.resilience import TelegramRateLimiter
 
 # PTB's own AIORateLimiter reads RetryAfter.retry_after, deprecated in PTB 22.2: not our code.
@@ -145,7 +146,7 @@ async def test_message_not_modified_is_ignored_quietly(
     tg: Updates, api: FakeBotAPI, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ):
     # The /nguon page turn: a double tap edits the message to what it already shows.
-    monkeypatch.setattr(handlers, "SOURCES_PER_PAGE", 2)
+    monkeypatch.setattr(buttons, "SOURCES_PER_PAGE", 2)
     await tg.send(tg.command("/nguon"))
     api.inject("editMessageText", "not_modified")
     await tg.press(texts.BTN_NEXT)
@@ -257,7 +258,7 @@ async def test_an_answer_does_not_wait_for_a_busy_question_log(
 ):
     """Another connection holds SQLite's write lock (as a reload writing a large new index does
     for a second or more): the answer goes at once, its buttons follow once it is logged."""
-    monkeypatch.setattr(handlers, "TYPING_AFTER", 10.0)
+    monkeypatch.setattr(common, "TYPING_AFTER", 10.0)
     writer = sqlite3.connect(settings.db_path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     loop = asyncio.get_running_loop()

@@ -1,0 +1,151 @@
+"""The inline keyboards and what their buttons do: 'Xem thêm', 👍/👎 and the pages of /nguon."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.answer.render import render_html
+from bot.errors import BotError
+from bot.models import Answer
+from bot.tg import texts
+from bot.tg.handlers.common import (
+    NO_PREVIEW,
+    Context,
+    engine_of,
+    reply_html,
+    stop_spinner,
+    within_rate_limit,
+)
+from bot.tg.split import split_html
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+log = logging.getLogger(__name__)
+
+SOURCES_PER_PAGE = 8
+
+# Callback data (at most 64 bytes): more passages, feedback, a page of /nguon.
+CB_MORE = re.compile(r"^m:(\d{1,12}):(\d{1,4})$")
+CB_FEEDBACK = re.compile(r"^f:(\d{1,12}):(-1|1)$")
+CB_SOURCES = re.compile(r"^s:(\d{1,4})$")
+
+
+def answer_keyboard(
+    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool
+) -> InlineKeyboardMarkup | None:
+    row: list[InlineKeyboardButton] = []
+    if qid is None:
+        return None
+    if answer.has_more and answer.quotes:
+        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=f"m:{qid}:{next_offset}"))
+    if feedback and answer.quotes and not answer.refused:
+        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=f"f:{qid}:1"))
+        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=f"f:{qid}:-1"))
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+def without_more_button(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    if markup is None:
+        return None
+    rows = [
+        [b for b in row if not (isinstance(b.callback_data, str) and b.callback_data.startswith("m:"))]
+        for row in markup.inline_keyboard
+    ]
+    rows = [r for r in rows if r]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def sources_markup(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    if pages <= 1:
+        return None
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(texts.BTN_PREV, callback_data=f"s:{page - 1}"))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(texts.BTN_NEXT, callback_data=f"s:{page + 1}"))
+    return InlineKeyboardMarkup([row])
+
+
+def sources_view(engine: Engine, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of /nguon (the last one if `page` is past the end) and its « Trước / Sau » buttons."""
+    text, pages = texts.sources_page(engine.articles(), page, SOURCES_PER_PAGE)
+    return text, sources_markup(min(page, pages - 1), pages)
+
+
+async def on_more(update: Update, context: Context) -> None:
+    """'Xem thêm': the user sees the next passages for the same question in a new message."""
+    query = update.callback_query
+    m = CB_MORE.match(query.data or "")
+    qid, offset = int(m.group(1)), int(m.group(2))
+    if not await within_rate_limit(update, context):
+        return
+    engine = engine_of(context)
+    question = await engine.logged_question(qid)
+    if question is None:
+        await query.answer(texts.QUESTION_GONE, show_alert=True)
+        return
+    await stop_spinner(update)
+    message = query.message if isinstance(query.message, Message) else None
+    shown = (message.text or "") if message else ""
+    answer, offset = engine.more(question, offset, shown)  # the same pages as the terminal's "thêm"
+    html_text = render_html(answer)
+    markup = answer_keyboard(answer, qid, offset, feedback=False)
+    if message is None:  # too old to reply to: send to the chat
+        for i, piece in enumerate(pieces := split_html(html_text)):
+            await context.bot.send_message(
+                update.effective_chat.id,
+                piece,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup if i == len(pieces) - 1 else None,
+            )
+        return
+    try:
+        await message.edit_reply_markup(without_more_button(message.reply_markup))
+    except TelegramError as e:
+        log.debug("could not drop the 'Xem thêm' button: %s", e)
+    await reply_html(message, html_text, markup, quote=False)
+
+
+async def on_feedback(update: Update, context: Context) -> None:
+    """👍/👎: the user sees a short thank-you toast; the vote is stored with the question."""
+    query = update.callback_query
+    m = CB_FEEDBACK.match(query.data or "")
+    qid, value = int(m.group(1)), int(m.group(2))
+    engine = engine_of(context)
+    try:
+        await engine.feedback(qid, engine.hash_user(query.from_user.id), value)
+    except BotError as e:
+        log.warning("feedback not stored for question %s: %s", qid, e)
+        await query.answer(texts.FEEDBACK_FAILED)
+        return
+    await query.answer(texts.FEEDBACK_THANKS_UP if value > 0 else texts.FEEDBACK_THANKS_DOWN)
+
+
+async def on_sources_page(update: Update, context: Context) -> None:
+    """« Trước / Sau »: the /nguon message turns to another page."""
+    query = update.callback_query
+    page = int(CB_SOURCES.match(query.data or "").group(1))
+    text, markup = sources_view(engine_of(context), page)
+    await stop_spinner(update)
+    try:
+        await query.edit_message_text(
+            split_html(text)[0],
+            parse_mode=ParseMode.HTML,
+            link_preview_options=NO_PREVIEW,
+            reply_markup=markup,
+        )
+    except TelegramError as e:  # "message is not modified" after a double tap
+        log.debug("sources page edit failed: %s", e)
+
+
+async def on_stale_button(update: Update, context: Context) -> None:
+    """A button this version of the bot does not know: the user is asked to ask again."""
+    await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=True)

@@ -1,0 +1,55 @@
+"""`register`: the one place every handler is added to the application, in the order Telegram
+updates are matched (the first handler whose filter matches takes the update)."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.config import Settings
+from bot.tg.handlers.admin import cmd_reload, cmd_stats
+from bot.tg.handlers.buttons import (
+    CB_FEEDBACK,
+    CB_MORE,
+    CB_SOURCES,
+    on_feedback,
+    on_more,
+    on_sources_page,
+    on_stale_button,
+)
+from bot.tg.handlers.commands import cmd_help, cmd_nguon, cmd_start, on_unknown_command
+from bot.tg.handlers.documents import on_document, on_other_message
+from bot.tg.handlers.errors import on_error
+from bot.tg.handlers.questions import cmd_hoi, on_group_text, on_private_text
+from bot.tg.ratelimit import SlidingWindowLimiter
+
+
+def register(application: Application, settings: Settings) -> None:
+    """Add every handler to `application`; state lives in `bot_data`."""
+    application.bot_data["settings"] = settings
+    application.bot_data["limiter"] = SlidingWindowLimiter(settings.rate_limit_per_minute, 60.0)
+    new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    application.add_handlers(
+        [
+            # commands
+            CommandHandler("start", cmd_start, filters=new),
+            CommandHandler("help", cmd_help, filters=new),
+            CommandHandler("hoi", cmd_hoi, filters=new),
+            CommandHandler("nguon", cmd_nguon, filters=new),
+            CommandHandler("reload", cmd_reload, filters=new),
+            CommandHandler("stats", cmd_stats, filters=new),
+            # buttons
+            CallbackQueryHandler(on_more, pattern=CB_MORE),
+            CallbackQueryHandler(on_feedback, pattern=CB_FEEDBACK),
+            CallbackQueryHandler(on_sources_page, pattern=CB_SOURCES),
+            CallbackQueryHandler(on_stale_button),  # last: any button not matched above
+            # messages
+            MessageHandler(new & private & filters.COMMAND, on_unknown_command),
+            MessageHandler(new & private & filters.TEXT, on_private_text),
+            MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, on_group_text),
+            MessageHandler(new & filters.Document.ALL, on_document),
+            MessageHandler(new & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_other_message),
+        ]
+    )
+    application.add_error_handler(on_error)
