@@ -7,7 +7,6 @@ import re
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.answer.render import render_html
@@ -15,7 +14,6 @@ from bot.errors import BotError
 from bot.models import Answer
 from bot.tg import texts
 from bot.tg.handlers.common import (
-    NO_PREVIEW,
     Context,
     engine_of,
     reply_html,
@@ -102,8 +100,6 @@ async def on_more(update: Update, context: Context) -> None:
             await context.bot.send_message(
                 update.effective_chat.id,
                 piece,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
                 reply_markup=markup if i == len(pieces) - 1 else None,
             )
         return
@@ -138,8 +134,6 @@ async def on_sources_page(update: Update, context: Context) -> None:
     try:
         await query.edit_message_text(
             split_html(text)[0],
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
             reply_markup=markup,
         )
     except TelegramError as e:  # "message is not modified" after a double tap

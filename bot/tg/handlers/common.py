@@ -9,8 +9,8 @@ import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity, Update
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TYPING_AFTER = 0.5  # seconds before 'typing…' is shown for a reply not sent yet
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -69,14 +68,15 @@ async def reply_html(
     *,
     quote: bool | None = None,
 ) -> Message | None:
-    """Send HTML in as many messages as needed; the keyboard goes under the last one."""
+    """Send HTML in as many messages as needed; the keyboard goes under the last one.
+
+    HTML and no link preview are the application's Defaults (bot/tg/app.py), for every message.
+    """
     pieces = split_html(html_text) or [texts.GENERIC_ERROR]
     last: Message | None = None
     for i, piece in enumerate(pieces):
         last = await message.reply_text(
             piece,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
             reply_markup=markup if i == len(pieces) - 1 else None,
             do_quote=quote if i == 0 else False,
         )

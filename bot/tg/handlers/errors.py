@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
 from telegram import Update
@@ -53,6 +54,7 @@ async def on_error(update: object, context: Context) -> None:
                 pass  # already answered: fall through to a message
         chat = update.effective_chat
         if chat is not None:
-            await context.bot.send_message(chat.id, text)
+            # A toast shows its text as it is; a message is HTML (the application's Defaults).
+            await context.bot.send_message(chat.id, html.escape(text, quote=False))
     except TelegramError as e:
         log.warning("could not tell the user about the error: %s", e)
