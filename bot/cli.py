@@ -12,7 +12,17 @@ from collections.abc import Sequence
 from bot.answer.render import render_plain
 from bot.config import Settings
 from bot.errors import BotError, StorageError
-from bot.models import Answer, ReloadReport
+from bot.models import Answer
+from bot.texts import (
+    CHAT_MORE,
+    CHAT_PROMPT,
+    CHAT_QUIT,
+    INDEX_PROGRESS,
+    chat_welcome,
+    config_error,
+    index_report,
+    skipped_file,
+)
 
 log = logging.getLogger("bot")
 
@@ -28,23 +38,12 @@ def _progress_bar(stream=sys.stderr):
             return
         last[0] = pct
         bar = "#" * (pct // 4)
-        stream.write(f"\rĐang phân tích bài viết [{bar:<25}] {done}/{total}")
+        stream.write(f"\r{INDEX_PROGRESS} [{bar:<25}] {done}/{total}")
         if done == total:
             stream.write("\n")
         stream.flush()
 
     return show
-
-
-def format_report(r: ReloadReport) -> str:
-    lines = [
-        f"Bài viết: {r.articles} ({r.new} mới, {r.changed} thay đổi, {r.removed} bị gỡ, {r.unchanged} giữ nguyên)",
-        f"Đoạn (câu) trong chỉ mục: {r.passages}; phân tích lại: {r.segmented_passages}",
-        f"Thời gian: {r.seconds:.2f} giây",
-    ]
-    for p in r.problems:
-        lines.append(f"Bỏ qua {p.path}: {p.reason}")
-    return "\n".join(lines)
 
 
 # Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves raw (it
@@ -82,10 +81,10 @@ async def _open(settings: Settings, *, quiet: bool = False):
         await engine.close()
         raise
     if report.changed_anything and not quiet:
-        print(format_report(report), file=sys.stderr)
+        print(index_report(report), file=sys.stderr)
     elif report.problems:
         for p in report.problems:
-            print(f"Bỏ qua {p.path}: {p.reason}", file=sys.stderr)
+            print(skipped_file(p.path, p.reason), file=sys.stderr)
     return engine
 
 
@@ -117,24 +116,19 @@ async def cmd_ask(settings: Settings, questions: Sequence[str], as_json: bool) -
 async def cmd_chat(settings: Settings) -> int:
     engine = await _open(settings)
     try:
-        cov = engine.coverage()
-        print(
-            f"Xin chào! Tôi trả lời câu hỏi về quy hoạch, kế hoạch phát triển từ {cov.articles} bài viết "
-            f"về {', '.join(cov.places)}.\nGõ câu hỏi (có dấu hay không dấu đều được), "
-            "'thêm' để xem thêm đoạn liên quan, Ctrl-D hoặc 'thoát' để kết thúc.\n"
-        )
+        print(chat_welcome(engine.coverage()))
         last: str | None = None
         offset, shown = 1, ""
         while True:
             try:
-                line = await asyncio.to_thread(input, "Bạn hỏi: ")
+                line = await asyncio.to_thread(input, CHAT_PROMPT)
             except (EOFError, KeyboardInterrupt):
                 print()
                 return 0
             line = line.strip()
-            if line.casefold() in {"thoát", "thoat", "exit", "quit"}:
+            if line.casefold() in CHAT_QUIT:
                 return 0
-            if line.casefold() in {"thêm", "them", "xem thêm", "xem them"} and last:
+            if line.casefold() in CHAT_MORE and last:
                 # The same next page as the bot's "Xem thêm" button (Engine.more).
                 answer, offset = engine.more(last, offset, shown)
             else:
@@ -153,7 +147,7 @@ async def cmd_index(settings: Settings, force: bool) -> int:
     engine = await Engine.open(settings, build=False)
     try:
         report = await engine.reload(progress=_progress_bar(), force=force)
-        print(format_report(report))
+        print(index_report(report))
         return 0
     finally:
         await engine.close()
@@ -177,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except BotError as e:
-        print(f"Lỗi cấu hình: {e}", file=sys.stderr)
+        print(config_error(e), file=sys.stderr)
         return 2
     logging.basicConfig(
         level=getattr(logging, settings.log_level, logging.INFO)

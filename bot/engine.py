@@ -26,11 +26,19 @@ from bot.qa import answer_question
 from bot.search.snapshot import Snapshot
 from bot.storage.db import Database
 from bot.text.places import Gazetteer
+from bot.texts import (
+    BAD_EXTENSION,
+    NOTHING_MORE,
+    STORAGE_FAILED,
+    STORAGE_WHY,
+    UPLOAD_NOT_INDEXED,
+    file_not_accepted,
+    file_too_big,
+)
 
 log = logging.getLogger(__name__)
 
 MORE_PAGES_TRIED = 3  # "more" skips at most this many pages whose passages were all shown already
-NOTHING_MORE = "Tôi không còn đoạn nào khác liên quan đến câu hỏi này."
 
 
 class Engine:
@@ -216,13 +224,13 @@ class Engine:
         if len(data) > self.settings.max_file_bytes:
             raise UploadRejected(
                 "file too large",
-                user_message=f"Tệp quá lớn ({len(data):,} byte); giới hạn là {self.settings.max_file_bytes:,} byte.",
+                user_message=file_too_big(len(data), self.settings.max_file_bytes),
             )
         try:
             text = decode(data)
             parsed = parse_article(text, {}, Gazetteer.default())
         except CorpusError as e:
-            raise UploadRejected(str(e), user_message=f"Tệp không được nhận: {e}.") from e
+            raise UploadRejected(str(e), user_message=file_not_accepted(str(e))) from e
         tmp: Path | None = None
         try:
             self.settings.articles_dir.mkdir(parents=True, exist_ok=True)
@@ -242,7 +250,7 @@ class Engine:
         for a in self.snapshot.articles:
             if a.path == rel:
                 return ArticleInfo(a, len(parsed.passages))
-        raise UploadRejected("indexed file missing", user_message="Tệp đã lưu nhưng không lập chỉ mục được.")
+        raise UploadRejected("indexed file missing", user_message=UPLOAD_NOT_INDEXED)
 
     # ------------------------------------------------------------------ log and views
 
@@ -277,9 +285,7 @@ def safe_filename(filename: str) -> str:
     base = unicodedata.normalize("NFC", Path(filename.replace("\\", "/")).name).strip()
     stem, dot, ext = base.rpartition(".")
     if not dot or ("." + ext.lower()) not in ARTICLE_SUFFIXES:
-        raise UploadRejected(
-            f"extension of {filename!r}", user_message="Chỉ nhận tệp văn bản .txt hoặc .md (mã hóa UTF-8)."
-        )
+        raise UploadRejected(f"extension of {filename!r}", user_message=BAD_EXTENSION)
     stem = re.sub(r"[^\w\-]+", "_", stem).strip("._-")
     # At most 120 bytes: a file name may have 255, and ".<name>.<pid>.tmp" and "-<n>" come on top.
     stem = stem.encode("utf-8")[:120].decode("utf-8", "ignore").strip("._-") or "bai-viet"
@@ -296,19 +302,6 @@ def _free_path(directory: Path, name: str, data: bytes) -> Path:
     return target
 
 
-# What the admin reads when the database or the disk fails: what could not be done, and what
-# still works. Keyed by the action; the reason comes from the error.
-_FAILED = {
-    "open": "Không mở được cơ sở dữ liệu của bot: {why}.",
-    "reload": "Chưa nạp lại được kho bài viết: {why}. Bot vẫn trả lời bằng chỉ mục cũ; hãy khắc phục rồi nạp lại.",
-    "upload": "Tệp đã được lưu nhưng chưa lập chỉ mục được: {why}. Bot vẫn trả lời bằng chỉ mục cũ; "
-    "tệp sẽ được lập chỉ mục ở lần nạp lại sau.",
-    "save": "Không lưu được tệp vào thư mục bài viết: {why}. Kho bài viết không thay đổi.",
-    "feedback": "Chưa ghi được đánh giá: {why}.",
-    "read": "Không đọc được dữ liệu: {why}.",
-}
-
-
 def storage_error(e: BaseException, action: str) -> StorageError:
     """A database or disk failure as a StorageError whose message says, in Vietnamese, what and why."""
     cause: BaseException = e
@@ -318,24 +311,24 @@ def storage_error(e: BaseException, action: str) -> StorageError:
     primary = code & 0xFF if isinstance(code, int) else None
     err = cause.errno if isinstance(cause, OSError) else None
     if primary == sqlite3.SQLITE_FULL or err in (errno.ENOSPC, errno.EDQUOT):
-        why = "ổ đĩa đã đầy"
+        why = STORAGE_WHY["full"]
     elif primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM) or err in (
         errno.EROFS,
         errno.EACCES,
         errno.EPERM,
     ):
-        why = "không có quyền ghi (tệp hoặc thư mục chỉ cho phép đọc)"
+        why = STORAGE_WHY["read_only"]
     elif primary == sqlite3.SQLITE_CANTOPEN:
-        why = "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền truy cập)"
+        why = STORAGE_WHY["cannot_open"]
     elif primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        why = "cơ sở dữ liệu đang bị một tiến trình khác khóa, hãy thử lại sau ít phút"
+        why = STORAGE_WHY["locked"]
     elif primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        why = "tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu SQLite"
+        why = STORAGE_WHY["corrupt"]
     elif err == errno.ENAMETOOLONG:
-        why = "tên tệp quá dài"
+        why = STORAGE_WHY["name_too_long"]
     else:
-        why = "lỗi đọc ghi dữ liệu"
-    return StorageError(f"{action}: {cause}", user_message=_FAILED[action].format(why=why))
+        why = STORAGE_WHY["io"]
+    return StorageError(f"{action}: {cause}", user_message=STORAGE_FAILED[action].format(why=why))
 
 
 __all__ = ["BotError", "Engine", "safe_filename", "storage_error"]

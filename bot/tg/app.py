@@ -14,9 +14,10 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
+from bot import texts
 from bot.config import Settings
 from bot.errors import BotError, ConfigError
-from bot.tg import handlers, texts
+from bot.tg import handlers
 from bot.tg.logsafe import install_redaction
 from bot.tg.resilience import TelegramRateLimiter
 

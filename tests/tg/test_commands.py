@@ -8,8 +8,8 @@ import pytest
 from tg_fakeapi import FakeBotAPI, rendered
 from tg_support import ADMIN_ID, GROUP_ID, Updates
 
+from bot import texts
 from bot.engine import Engine
-from bot.tg import texts
 from bot.tg.handlers import buttons
 
 

@@ -25,7 +25,7 @@ from tg_fakeapi import FakeBotAPI
 from tg_standin import StandIn, serving
 from tg_support import REPO, TOKEN, USER_ID, make_settings
 
-from bot.tg import texts
+from bot import texts
 from bot.tg.app import build_application
 
 QUESTION = "Dân số thị xã Kinh Môn là bao nhiêu?"

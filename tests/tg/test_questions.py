@@ -11,10 +11,10 @@ import pytest
 from tg_fakeapi import BOT_USERNAME, FakeBotAPI, rendered
 from tg_support import GROUP_ID, OTHER_ID, REPO, USER_ID, Updates
 
+from bot import texts
 from bot.answer.render import render_html
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg import texts
 from bot.tg.handlers import common, questions
 
 QUESTION = "Kinh Môn có bao nhiêu doanh nghiệp?"
@@ -181,16 +181,25 @@ async def test_unknown_button(tg: Updates, api: FakeBotAPI):
 
 
 async def test_over_long_and_empty_questions_get_hints(tg: Updates, api: FakeBotAPI, engine: Engine):
-    await tg.send(tg.text("Kinh Môn " * 200))
+    long = "Kinh Môn " * 200
+    await tg.send(tg.text(long))
     await tg.send(tg.command("/hoi"))
     await tg.send(tg.command("/hoi    "))
     for nothing in ("?!", "👍", "...", "\u200b"):
         await tg.send(tg.text(nothing))
     await tg.send(tg.command("/hoi ??"))
     replies = api.sent_texts()
-    assert replies[0] == texts.too_long(1000)
+    assert (
+        replies[0]
+        == texts.too_long(len(long.strip()), 1000)
+        == texts.check_question(long, 1000, engine.coverage())
+    )
+    assert "1799 ký tự, tối đa 1000 ký tự" in replies[0]
     assert replies[1] == replies[2] == texts.HINT_HOI_EMPTY
-    assert replies[3:] == [texts.HINT_EMPTY] * 5
+    # The same hint as the terminal's: what to ask, and what the corpus covers.
+    hint = texts.check_question("?!", 1000, engine.coverage())
+    assert replies[3:] == [hint] * 5
+    assert hint.startswith(texts.HINT_EMPTY) and "Hiện tôi có 5 bài viết về: " in hint
     assert (await engine.stats()).questions_24h == 0  # hints are not logged as questions
 
 
@@ -255,7 +264,8 @@ async def test_group_mention_is_a_question(tg: Updates, api: FakeBotAPI, engine:
 
 async def test_group_mention_alone_gets_a_hint(tg: Updates, api: FakeBotAPI):
     await tg.send(tg.mention("{bot}", chat_id=GROUP_ID))
-    assert api.sent_texts() == [texts.HINT_EMPTY]
+    (hint,) = api.sent_texts()
+    assert hint.startswith(texts.HINT_EMPTY)
 
 
 async def test_group_reply_to_the_bot_is_a_question(tg: Updates, api: FakeBotAPI):

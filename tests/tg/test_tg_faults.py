@@ -20,9 +20,9 @@ from tg_fakeapi import FakeBotAPI
 from tg_standin import StandIn, serving
 from tg_support import OTHER_ID, TOKEN, USER_ID, Updates, make_settings
 
+from bot import texts
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg import texts
 from bot.tg.app import build_application
 from bot.tg.handlers import buttons, common
 from bot.tg.resilience import TelegramRateLimiter

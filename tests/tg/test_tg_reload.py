@@ -15,7 +15,7 @@ from tg_fakeapi import FakeBotAPI
 from tg_standin import serving
 from tg_support import ADMIN_ID, SEEDS, TOKEN, make_settings
 
-from bot.tg import texts
+from bot import texts
 from bot.tg.app import build_application
 
 SON_TAY = """Thị xã Sơn Tây đặt mục tiêu trở thành thành phố vào năm 2030

@@ -17,10 +17,10 @@ from tg_fakeapi import FakeBotAPI, html_problems, utf16_len
 from tg_standin import serving
 from tg_support import ADMIN_ID, GROUP_ID, OTHER_ID, TOKEN, USER_ID, Updates, make_settings
 
+from bot import texts
 from bot.config import Settings
 from bot.engine import Engine
 from bot.errors import NotAdmin
-from bot.tg import texts
 from bot.tg.app import build_application
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from telegram import Message, Update
 
+from bot import texts
 from bot.errors import BotError, NotAdmin, ReloadInProgress
-from bot.tg import texts
 from bot.tg.handlers.common import Context, engine_of, is_admin, is_group, reply_html, user_tag
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ async def cmd_stats(update: Update, context: Context) -> None:
     if not await require_admin(update, context, "stats"):
         return
     if is_group(update):
-        await update.effective_message.reply_text("Lệnh /stats chỉ dùng trong trò chuyện riêng với bot.")
+        await update.effective_message.reply_text(texts.STATS_PRIVATE_ONLY)
         return
     stats = await engine_of(context).stats()
     await reply_html(update.effective_message, texts.stats_text(stats))

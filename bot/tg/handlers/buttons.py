@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
+from bot import texts
 from bot.answer.render import render_html
 from bot.errors import BotError
 from bot.models import Answer
-from bot.tg import texts
 from bot.tg.handlers.common import (
     Context,
     engine_of,
@@ -106,7 +106,7 @@ async def on_more(update: Update, context: Context) -> None:
     try:
         await message.edit_reply_markup(without_more_button(message.reply_markup))
     except TelegramError as e:
-        log.debug("could not drop the 'Xem thêm' button: %s", e)
+        log.debug("could not drop the 'more' button: %s", e)
     await reply_html(message, html_text, markup, quote=False)
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot.tg import texts
+from bot import texts
 from bot.tg.handlers.buttons import sources_view
 from bot.tg.handlers.common import Context, engine_of, is_admin, is_group, reply_html
 

@@ -14,8 +14,8 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot import texts
 from bot.config import Settings
-from bot.tg import texts
 from bot.tg.ratelimit import SlidingWindowLimiter
 from bot.tg.split import split_html
 

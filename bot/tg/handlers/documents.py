@@ -9,8 +9,8 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot import texts
 from bot.errors import ReloadInProgress, UploadRejected
-from bot.tg import texts
 from bot.tg.handlers.common import (
     Context,
     addressed_question,

@@ -8,8 +8,9 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
+from bot import texts
 from bot.errors import BotError
-from bot.tg import resilience, texts
+from bot.tg import resilience
 from bot.tg.handlers.common import Context, user_tag
 
 log = logging.getLogger(__name__)

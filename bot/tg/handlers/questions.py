@@ -10,8 +10,8 @@ import time
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot import texts
 from bot.answer.render import render_html
-from bot.tg import texts
 from bot.tg.handlers.buttons import answer_keyboard
 from bot.tg.handlers.common import (
     Context,
@@ -34,17 +34,15 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     message = update.effective_message
     if message is None:
         return
-    settings = settings_of(context)
+    engine = engine_of(context)
     question = question.strip()
-    if not any(c.isalnum() for c in question):  # "?!", "👍", "...": a hint, not a logged question
-        await message.reply_text(texts.HINT_EMPTY)
-        return
-    if len(question) > settings.max_question_chars:
-        await message.reply_text(texts.too_long(settings.max_question_chars))
+    # "?!", "👍", a question too long: a hint, not a logged question, and not counted against the limit.
+    problem = texts.check_question(question, settings_of(context).max_question_chars, engine.coverage())
+    if problem is not None:
+        await message.reply_text(problem)
         return
     if not await within_rate_limit(update, context):
         return
-    engine = engine_of(context)
     user = update.effective_user
     user_hash = engine.hash_user(user.id) if user else None
     async with typing_if_slow(message):

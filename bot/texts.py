@@ -1,14 +1,23 @@
-"""Everything the bot says that is not an answer: Vietnamese, with full diacritics, HTML-escaped."""
+"""Everything the bot says in Vietnamese, with full diacritics, and the one check of a question's
+input: the terminal, the JSON batch and Telegram share each wording.
+
+Plain Python (no Telegram): the core's notices and refusals, the error messages, the terminal's
+texts, and the Telegram texts. Telegram texts are HTML, escaped here; constants are plain text
+that is also valid HTML (no `<`, `>` or `&`), since every Telegram message is sent as HTML.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from html import escape
+from typing import TYPE_CHECKING
 
-from bot.answer.render import format_date
-from bot.models import ArticleInfo, Coverage, ReloadReport, Source, Stats
+from bot.models import ArticleInfo, Coverage, ReloadReport, Source, Stats, format_date
+from bot.text.normalize import clean_unicode, fold
+
+if TYPE_CHECKING:
+    from bot.search.query import ParsedQuestion
 
 # Command menu (name, description) shown by Telegram clients.
 USER_COMMANDS: list[tuple[str, str]] = [
@@ -56,14 +65,14 @@ UPLOAD_AFTER_RELOAD = "Kho đang được nạp lại; tôi sẽ thêm bài củ
 UPLOAD_WORKING = "Đã nhận tệp, đang đọc và đưa vào kho…"
 
 
-def strip_diacritics(text: str) -> str:
-    """'Đông Triều' -> 'Dong Trieu': how many people type on a phone."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+STATS_PRIVATE_ONLY = "Lệnh /stats chỉ dùng trong trò chuyện riêng với bot."
 
 
-def too_long(limit: int) -> str:
-    return f"Câu hỏi hơi dài (tối đa {limit} ký tự). Bạn hãy viết ngắn gọn lại, mỗi lần một ý nhé."
+def too_long(length: int, limit: int) -> str:
+    return (
+        f"Câu hỏi hơi dài ({length} ký tự, tối đa {limit} ký tự). "
+        "Bạn hãy viết ngắn gọn lại, mỗi lần một ý nhé."
+    )
 
 
 def rate_limited(seconds: float) -> str:
@@ -121,7 +130,7 @@ def fallback_examples(c: Coverage) -> list[str]:
 
 def no_diacritics_example(question: str) -> str:
     """How the same question looks typed quickly on a phone."""
-    return strip_diacritics(question).lower().rstrip("?").replace(",", "")
+    return fold(question).lower().rstrip("?").replace(",", "")
 
 
 def welcome(c: Coverage, first_name: str | None, examples: list[str], *, group: bool = False) -> str:
@@ -241,13 +250,11 @@ def upload_rejected(reason: str) -> str:
 
 
 def upload_too_big(size: int, limit: int) -> str:
-    return upload_rejected(
-        f"Tệp quá lớn ({size / 1_000_000:.1f} MB); giới hạn là {limit / 1_000_000:.1f} MB."
-    )
+    return upload_rejected(file_too_big(size, limit))
 
 
 def upload_bad_extension() -> str:
-    return upload_rejected("Chỉ nhận tệp văn bản .txt hoặc .md (mã hoá UTF-8).")
+    return upload_rejected(BAD_EXTENSION)
 
 
 def stats_text(s: Stats) -> str:
@@ -287,3 +294,147 @@ def reload_in_progress() -> str:
 def _num(x: float) -> str:
     """1.5 -> '1,5' (Vietnamese decimal comma)."""
     return f"{x:.1f}".replace(".", ",")
+
+
+# ---------------------------------------------------------------- questions and answers
+
+READ_AS = "Tôi hiểu câu hỏi là: «{question}»"
+SOURCE = "— Nguồn: "
+ALSO = "Thêm"  # heads every quote after the first
+NOTHING_MORE = "Tôi không còn đoạn nào khác liên quan đến câu hỏi này."
+
+# Notices above the quotes of an answer (bot/answer/compose.py).
+NOTICE = {
+    "missing": "Không tìm thấy thông tin cho: {sides}.",
+    "unknown_places": "Kho chưa có bài về {places}.",
+    "year_missing": "Tôi không tìm thấy thông tin năm {years}{where} trong kho bài viết, nên không trả lời "
+    "cho năm đó. Thông tin gần nhất tôi có (không phải năm {years}):",
+    "target_only": "Tôi chưa tìm thấy số liệu đã đạt{where}; bài viết chỉ nêu kế hoạch, mục tiêu dưới đây "
+    "(chưa phải kết quả):",
+    "whose": "Lưu ý: số liệu dưới đây là của {whose}, không phải của cả tỉnh.",
+    "renamed": "Theo địa giới từ tháng 7/2025: {places}.",
+    "now_in": "{name} (nay thuộc {kind} {province})",  # one of the "renamed" places
+    "of_place": " của {place}",  # the {where} above
+}
+PROVINCE_KIND = {"city": "thành phố", "province": "tỉnh"}
+
+
+def check_question(question: str, max_chars: int, coverage: Coverage) -> str | None:
+    """The reply to a question that cannot be asked as it is (no letter or digit, or longer than
+    `max_chars` once spaces are collapsed), or None. The one check of every shell."""
+    text = " ".join(clean_unicode(question).split())
+    if not any(c.isalnum() for c in text):
+        return f"{HINT_EMPTY} {covers(coverage)}"
+    if len(text) > max_chars:
+        return too_long(len(text), max_chars)
+    return None
+
+
+def covers(coverage: Coverage) -> str:
+    """What the corpus covers, said after a refusal."""
+    shown = coverage.places[:8]
+    places = ", ".join(shown) if shown else "chưa có địa phương nào"
+    if len(coverage.places) > len(shown):
+        places += f" và {len(coverage.places) - len(shown)} địa phương khác"
+    span = ""
+    if coverage.first_date and coverage.last_date:
+        span = f", đăng từ {coverage.first_date[:4]} đến {coverage.last_date[:4]}"
+    return f"Hiện tôi có {coverage.articles} bài viết về: {places}{span}."
+
+
+def refusal_text(q: ParsedQuestion, coverage: Coverage, reason: str) -> str:
+    if reason == "unknown_place":
+        names = ", ".join(q.unknown_places)
+        return (
+            f"Xin lỗi, kho bài viết của tôi chưa có bài nào về {names}, nên tôi không trả lời được câu hỏi "
+            f"này. {covers(coverage)}"
+        )
+    return (
+        "Xin lỗi, tôi không tìm thấy đoạn nào trong kho bài viết trả lời được câu hỏi này, "
+        f"nên không dám đưa ra con số. {covers(coverage)}"
+    )
+
+
+# ---------------------------------------------------------------- errors (bot/errors.py)
+
+CONFIG_ERROR = "Cấu hình của bot chưa đúng."
+FILE_UNREADABLE = "Tệp bài viết không đọc được."
+FILE_NOT_ACCEPTED = "Tệp này không được chấp nhận."
+RELOAD_BUSY = "Đang nạp lại kho bài viết, bạn vui lòng đợi lần nạp hiện tại xong rồi thử lại."
+INDEX_NOT_READY = "Bot đang chuẩn bị dữ liệu, bạn vui lòng thử lại sau ít phút."
+STORAGE_TROUBLE = "Cơ sở dữ liệu của bot đang gặp sự cố; câu trả lời vẫn dùng dữ liệu đã nạp."
+ADMIN_ONLY = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
+
+# What the admin reads when the database or the disk fails: what could not be done (keyed by
+# the action) and why (keyed by the cause), and what still works.
+STORAGE_FAILED = {
+    "open": "Không mở được cơ sở dữ liệu của bot: {why}.",
+    "reload": "Chưa nạp lại được kho bài viết: {why}. Bot vẫn trả lời bằng chỉ mục cũ; hãy khắc phục rồi nạp lại.",
+    "upload": "Tệp đã được lưu nhưng chưa lập chỉ mục được: {why}. Bot vẫn trả lời bằng chỉ mục cũ; "
+    "tệp sẽ được lập chỉ mục ở lần nạp lại sau.",
+    "save": "Không lưu được tệp vào thư mục bài viết: {why}. Kho bài viết không thay đổi.",
+    "feedback": "Chưa ghi được đánh giá: {why}.",
+    "read": "Không đọc được dữ liệu: {why}.",
+}
+STORAGE_WHY = {
+    "full": "ổ đĩa đã đầy",
+    "read_only": "không có quyền ghi (tệp hoặc thư mục chỉ cho phép đọc)",
+    "cannot_open": "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền truy cập)",
+    "locked": "cơ sở dữ liệu đang bị một tiến trình khác khóa, hãy thử lại sau ít phút",
+    "corrupt": "tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu SQLite",
+    "name_too_long": "tên tệp quá dài",
+    "io": "lỗi đọc ghi dữ liệu",
+}
+
+# ---------------------------------------------------------------- uploaded articles
+
+BAD_EXTENSION = "Chỉ nhận tệp văn bản .txt hoặc .md (mã hóa UTF-8)."
+UPLOAD_NOT_INDEXED = "Tệp đã lưu nhưng không lập chỉ mục được."
+
+
+def file_too_big(size: int, limit: int) -> str:
+    shown, allowed = _mb(size), _mb(limit)
+    if shown == allowed:  # just over the limit: megabytes would read as equal
+        shown, allowed = f"{size:,} byte".replace(",", "."), f"{limit:,} byte".replace(",", ".")
+    return f"Tệp quá lớn ({shown}); giới hạn là {allowed}."
+
+
+def file_not_accepted(reason: str) -> str:
+    return f"Tệp không được nhận: {reason}."
+
+
+def _mb(size: int) -> str:
+    return f"{_num(size / 1_000_000)} MB"
+
+
+# ---------------------------------------------------------------- the terminal (bot/cli.py)
+
+CHAT_PROMPT = "Bạn hỏi: "
+CHAT_QUIT = {"thoát", "thoat", "exit", "quit"}
+CHAT_MORE = {"thêm", "them", "xem thêm", "xem them"}
+INDEX_PROGRESS = "Đang phân tích bài viết"
+
+
+def chat_welcome(c: Coverage) -> str:
+    return (
+        f"Xin chào! Tôi trả lời câu hỏi về quy hoạch, kế hoạch phát triển từ {c.articles} bài viết "
+        f"về {', '.join(c.places)}.\nGõ câu hỏi (có dấu hay không dấu đều được), "
+        "'thêm' để xem thêm đoạn liên quan, Ctrl-D hoặc 'thoát' để kết thúc.\n"
+    )
+
+
+def skipped_file(path: str, reason: str) -> str:
+    return f"Bỏ qua {path}: {reason}"
+
+
+def index_report(r: ReloadReport) -> str:
+    lines = [
+        f"Bài viết: {r.articles} ({r.new} mới, {r.changed} thay đổi, {r.removed} bị gỡ, {r.unchanged} giữ nguyên)",
+        f"Đoạn (câu) trong chỉ mục: {r.passages}; phân tích lại: {r.segmented_passages}",
+        f"Thời gian: {r.seconds:.2f} giây",
+    ]
+    return "\n".join(lines + [skipped_file(p.path, p.reason) for p in r.problems])
+
+
+def config_error(detail: object) -> str:
+    return f"Lỗi cấu hình: {detail}"
