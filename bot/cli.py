@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TextIO
 
 from bot.answer.render import render_plain
 from bot.config import Settings
@@ -18,6 +21,7 @@ from bot.texts import (
     CHAT_PROMPT,
     CHAT_QUIT,
     INDEX_PROGRESS,
+    INDEX_UNIT,
     chat_welcome,
     config_error,
     index_report,
@@ -27,23 +31,44 @@ from bot.texts import (
 log = logging.getLogger("bot")
 
 
-def _progress_bar(stream=sys.stderr):
-    last = [-1]
+@contextlib.contextmanager
+def progress_bar(stream: TextIO = sys.stderr) -> Iterator[Callable[[int, int], None] | None]:
+    """tqdm's bar for the indexer's (done, total) calls, on a terminal only (a pipe or a file gets
+    the summary alone). It appears at the first article analysed: none when nothing changed."""
+    if not stream.isatty():
+        yield None
+        return
+    from tqdm import tqdm  # imported for a terminal only: `ask` in a pipe does not pay for it
 
+    bars: list[tqdm] = []
+    # A terminal that reports no size (a bare pseudo-terminal) would get an empty bar, or none.
+    size = os.terminal_size((0, 0))
+    with contextlib.suppress(OSError, ValueError):
+        size = os.get_terminal_size(stream.fileno())
+    shape = {"ncols": size.columns or 80, "nrows": size.lines or 24}
+
+    # Each call is drawn (the indexer calls once per batch of articles), so a run killed midway
+    # has shown how far it got.
     def show(done: int, total: int) -> None:
-        if not stream.isatty() and done != total:
-            return
-        pct = int(100 * done / total) if total else 100
-        if pct == last[0]:
-            return
-        last[0] = pct
-        bar = "#" * (pct // 4)
-        stream.write(f"\r{INDEX_PROGRESS} [{bar:<25}] {done}/{total}")
-        if done == total:
-            stream.write("\n")
-        stream.flush()
+        if not bars:
+            bars.append(
+                tqdm(
+                    total=total,
+                    desc=INDEX_PROGRESS,
+                    unit=INDEX_UNIT,
+                    file=stream,
+                    mininterval=0,
+                    miniters=1,
+                    **shape,
+                )
+            )
+        bars[0].update(done - bars[0].n)
 
-    return show
+    try:
+        yield show
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 # Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves raw (it
@@ -69,7 +94,8 @@ async def _open(settings: Settings, *, quiet: bool = False):
 
     engine = await Engine.open(settings, build=False)
     try:
-        report = await engine.reload(progress=None if quiet else _progress_bar())
+        with progress_bar() if not quiet else contextlib.nullcontext() as show:
+            report = await engine.reload(progress=show)
     except StorageError as e:
         if not engine.has_index:
             await engine.close()
@@ -146,7 +172,8 @@ async def cmd_index(settings: Settings, force: bool) -> int:
 
     engine = await Engine.open(settings, build=False)
     try:
-        report = await engine.reload(progress=_progress_bar(), force=force)
+        with progress_bar() as show:
+            report = await engine.reload(progress=show, force=force)
         print(index_report(report))
         return 0
     finally:

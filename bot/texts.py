@@ -413,6 +413,7 @@ CHAT_PROMPT = "Bạn hỏi: "
 CHAT_QUIT = {"thoát", "thoat", "exit", "quit"}
 CHAT_MORE = {"thêm", "them", "xem thêm", "xem them"}
 INDEX_PROGRESS = "Đang phân tích bài viết"
+INDEX_UNIT = " bài"  # after a count: "12 bài/s"
 
 
 def chat_welcome(c: Coverage) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import re
 import shutil
 import subprocess
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from bot.texts import INDEX_PROGRESS
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -185,3 +188,51 @@ def test_bench_parses_its_own_options(cli_project):
     assert missing.returncode == 2 and "--articles" in missing.err
     unknown = run_bot(cli_project, "ask", "--articles", "3", "Kinh Môn")
     assert unknown.returncode == 2 and "unrecognized arguments: --articles" in unknown.err
+
+
+def index_on_a_terminal(root: Path) -> tuple[subprocess.CompletedProcess, str]:
+    """`python -m bot index` with its stderr on a pseudo-terminal: the result and what it drew."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST"))}
+    env.update(BOT_HOME=str(root), BOT_DB=str(root / "data" / "bot.db"), BOT_CORPUS="seeds,data/articles")
+    env.update(PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""))
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot", "index"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=120,
+        )
+        os.close(slave)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal is closed and drained
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(master)
+    return proc, drawn.decode("utf-8", "replace")
+
+
+def test_index_draws_tqdm_s_bar_on_a_terminal_and_nothing_on_a_pipe(tmp_path):
+    root = new_project(tmp_path / "project")
+    proc, drawn = index_on_a_terminal(root)
+    assert proc.returncode == 0
+    assert f"{INDEX_PROGRESS}: 100%" in drawn and "5/5" in drawn and " bài/s]" in drawn
+    assert "Bài viết: 5 (5 mới" in proc.stdout.decode("utf-8")
+
+    again, drawn = index_on_a_terminal(root)  # nothing to analyse: no bar
+    assert again.returncode == 0 and INDEX_PROGRESS not in drawn
+
+    (root / "data" / "articles" / "them.txt").write_text(
+        "Thị xã Sầm Sơn năm 2023 có 12 dự án du lịch lớn.\n", encoding="utf-8"
+    )
+    piped = run_bot(root, "index")
+    assert piped.returncode == 0 and "Bài viết: 6 (1 mới" in piped.out
+    assert INDEX_PROGRESS not in piped.err and piped.err == ""
