@@ -15,6 +15,8 @@ import pytest
 
 from bot.texts import INDEX_PROGRESS
 
+pytestmark = pytest.mark.slow  # starts processes or runs load
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 KM2023 = "seeds/002_2aaee87bbf065049.txt"

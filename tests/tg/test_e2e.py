@@ -28,6 +28,8 @@ from tg_support import REPO, TOKEN, USER_ID, make_settings
 from bot import texts
 from bot.tg.app import build_application
 
+pytestmark = pytest.mark.slow  # starts processes or runs load
+
 QUESTION = "Dân số thị xã Kinh Môn là bao nhiêu?"
 
 

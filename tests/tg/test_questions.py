@@ -125,6 +125,7 @@ async def test_xem_them_until_nothing_is_left(tg: Updates, api: FakeBotAPI):
     assert seen
 
 
+@pytest.mark.slow  # python -m bot chat
 async def test_xem_them_gives_the_same_pages_as_the_terminal(
     tg: Updates, api: FakeBotAPI, settings: Settings
 ):

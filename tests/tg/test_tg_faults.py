@@ -207,6 +207,7 @@ def message(update_id: int, user_id: int, text: str) -> dict:
     }
 
 
+@pytest.mark.slow  # polls a Bot API stand-in over HTTP
 async def test_polling_over_http_survives_every_fault(stand_in: StandIn, project: Path, caplog):
     """getUpdates failing (5xx, 429, a slow answer) and a reply answered too late: every update
     is still handled exactly once, and the polling loop never stops."""

@@ -9,7 +9,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from tg_load import run_load
+
+pytestmark = pytest.mark.slow  # starts processes or runs load
 
 
 def project_copy(prebuilt: Path, tmp_path: Path) -> Path:

@@ -48,6 +48,7 @@ def update(kind: str, user_id: int, text: str, n: int, **extra: Any) -> dict[str
     return {"message": message}
 
 
+@pytest.mark.slow  # polls a Bot API stand-in over HTTP
 @pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
 async def test_reload_twice_upload_and_questions_during_the_reload(project: Path):
     users = [6001, 6002, 6003]

@@ -98,6 +98,7 @@ async def test_an_upload_from_a_non_admin_is_refused_before_download(
 # ---------------------------------------------------------------- the token
 
 
+@pytest.mark.slow  # a session over HTTP with a Bot API stand-in
 async def test_the_token_never_appears_in_logs_or_replies(project: Path, caplog: pytest.LogCaptureFixture):
     """A session over real HTTP, at DEBUG, with everything that logs URLs or errors: an upload
     (the file URL holds the token), a download that fails, Telegram errors and timeouts, an
