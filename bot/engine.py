@@ -317,11 +317,11 @@ def storage_error(e: BaseException, action: str) -> StorageError:
         errno.EACCES,
         errno.EPERM,
     ):
-        why = STORAGE_WHY["read_only"]
+        why = STORAGE_WHY["readonly"]
     elif primary == sqlite3.SQLITE_CANTOPEN:
-        why = STORAGE_WHY["cannot_open"]
+        why = STORAGE_WHY["cantopen"]
     elif primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        why = STORAGE_WHY["locked"]
+        why = STORAGE_WHY["busy"]
     elif primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         why = STORAGE_WHY["corrupt"]
     elif err == errno.ENAMETOOLONG:

@@ -366,7 +366,7 @@ STORAGE_TROUBLE = "Cơ sở dữ liệu của bot đang gặp sự cố; câu tr
 ADMIN_ONLY = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
 
 # What the admin reads when the database or the disk fails: what could not be done (keyed by
-# the action) and why (keyed by the cause), and what still works.
+# the action) and why (keyed by the failure kind of StorageError), and what still works.
 STORAGE_FAILED = {
     "open": "Không mở được cơ sở dữ liệu của bot: {why}.",
     "reload": "Chưa nạp lại được kho bài viết: {why}. Bot vẫn trả lời bằng chỉ mục cũ; hãy khắc phục rồi nạp lại.",
@@ -378,9 +378,9 @@ STORAGE_FAILED = {
 }
 STORAGE_WHY = {
     "full": "ổ đĩa đã đầy",
-    "read_only": "không có quyền ghi (tệp hoặc thư mục chỉ cho phép đọc)",
-    "cannot_open": "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền truy cập)",
-    "locked": "cơ sở dữ liệu đang bị một tiến trình khác khóa, hãy thử lại sau ít phút",
+    "readonly": "không có quyền ghi (tệp hoặc thư mục chỉ cho phép đọc)",
+    "cantopen": "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền truy cập)",
+    "busy": "cơ sở dữ liệu đang bị một tiến trình khác khóa, hãy thử lại sau ít phút",
     "corrupt": "tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu SQLite",
     "name_too_long": "tên tệp quá dài",
     "io": "lỗi đọc ghi dữ liệu",
