@@ -139,6 +139,20 @@ async def cmd_ask(settings: Settings, questions: Sequence[str], as_json: bool) -
         await engine.close()
 
 
+async def cmd_sources(settings: Settings, as_json: bool) -> int:
+    engine = await _open(settings, quiet=True)
+    try:
+        for a in sorted(engine.articles(), key=lambda a: a.path):
+            if as_json:
+                print(json.dumps(a.as_json(), ensure_ascii=False))
+            else:
+                where = ", ".join(x for x in (a.place, a.province) if x)
+                print(f"{a.path}\t{a.line()}\t{where}")
+        return 0
+    finally:
+        await engine.close()
+
+
 async def cmd_chat(settings: Settings) -> int:
     engine = await _open(settings)
     try:
@@ -190,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_index = sub.add_parser("index", help="lập hoặc cập nhật chỉ mục")
     p_index.add_argument("--force", action="store_true", help="ghi lại chỉ mục dù không có gì thay đổi")
     sub.add_parser("run", help="chạy bot Telegram")
+    p_sources = sub.add_parser("sources", help="liệt kê các bài trong kho và thông tin trích dẫn của chúng")
+    p_sources.add_argument("--json", action="store_true", help="một đối tượng JSON mỗi bài")
     # The bench parses its own options: bot.bench is imported only when it runs.
     sub.add_parser("bench", add_help=False, help="đo tốc độ lập chỉ mục và trả lời trên kho bài tổng hợp")
     args, rest = parser.parse_known_args(argv)
@@ -214,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cmd_chat(settings))
         if args.command == "index":
             return asyncio.run(cmd_index(settings, args.force))
+        if args.command == "sources":
+            return asyncio.run(cmd_sources(settings, args.json))
         if args.command == "run":
             from bot.tg.app import run
 

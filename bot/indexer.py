@@ -37,9 +37,17 @@ import numpy as np
 from bot.config import Settings
 from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, read_article, scan
 from bot.errors import CorpusError, StorageError
-from bot.models import ArticleRec, FileProblem, PassageText, ReloadReport
+from bot.models import FileProblem, PassageText, ReloadReport
 from bot.search.bm25 import SEGMENT_BITS, BM25Index, compact_from_chunks, n_segments
-from bot.search.snapshot import AnalyzedArticle, Snapshot, analyze_text, assemble
+from bot.search.snapshot import (
+    EXTRA_META,
+    SOURCE_FIELDS,
+    AnalyzedArticle,
+    Snapshot,
+    analyze_text,
+    article_from_meta,
+    assemble,
+)
 from bot.storage.db import Database, now_iso
 from bot.text.analyze import _tokenizer
 
@@ -535,7 +543,7 @@ async def _write_snapshot(db: Database, report: ReloadReport) -> None:
 
 _ARTICLE_ROWS = (
     "SELECT a.path, a.hash, a.title, a.publisher, a.date, a.place, a.province, a.url, n.years_json,"
-    " n.lengths, n.first_passage FROM articles a JOIN analyses n ON n.hash = a.hash ORDER BY a.path"
+    " n.lengths, n.first_passage, n.meta_json FROM articles a JOIN analyses n ON n.hash = a.hash ORDER BY a.path"
 )
 TOKEN_ROWS = (
     "SELECT n.tokens, n.lengths, n.packed FROM articles a JOIN analyses n ON n.hash = a.hash ORDER BY a.path"
@@ -550,12 +558,13 @@ def _build_snapshot(conn: sqlite3.Connection) -> tuple[int, int]:
     lengths: list[bytes] = []
     firsts: list[int] = []
     looked_up: dict[int, np.ndarray] = {}
-    for i, (path, h, title, pub, date, place, prov, url, years, lens, first) in enumerate(
+    for i, (path, h, title, pub, date, place, prov, url, years, lens, first, meta) in enumerate(
         conn.execute(_ARTICLE_ROWS)
     ):
-        parts.append(
-            json.dumps([path, title, pub, date, place, prov, url, json.loads(years)], ensure_ascii=False)
-        )
+        m = json.loads(meta)
+        extra = {k: m[k] for k in EXTRA_META if m.get(k) is not None}
+        row = [path, title, pub, date, place, prov, url, json.loads(years), extra]
+        parts.append(json.dumps(row, ensure_ascii=False))
         lengths.append(lens)
         firsts.append(first or 0)
         if first is None:  # an analysis cached before passage ids were kept contiguous
@@ -827,9 +836,15 @@ async def load_snapshot(db: Database) -> tuple[Snapshot, PassageReader] | None:
                     "seg_bits": SEGMENT_BITS,
                 }
             index = BM25Index(vocab, a["ptr"], a["docs"], a["tfs"], a["doc_len"], **extra)
+            # A row is path, the source line's fields, years, then (since analysis-v6) the
+            # place's level, its 2025 province, the year written and the units it mentions.
             articles = [
-                ArticleRec(p, t, pub, d, pl, pr, u, frozenset(ys))
-                for p, t, pub, d, pl, pr, u, ys in json.loads(articles_json)
+                article_from_meta(
+                    row[0],
+                    dict(zip(SOURCE_FIELDS, row[1:7], strict=True)) | (row[8] if len(row) > 8 else {}),
+                    row[7],
+                )
+                for row in json.loads(articles_json)
             ]
             reader = PassageReader(db.path, a["doc_passage"])
             snap = assemble(

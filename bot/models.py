@@ -58,6 +58,20 @@ class ArticleRec(Source):
         """The year it was written in: its date's, else the estimate (never shown as a date)."""
         return int(self.date[:4]) if self.date else self.written
 
+    def as_json(self) -> dict[str, str | None]:
+        """The source's fields, the place at the level the article is about (none for a
+        province-level article), and where that lies since July 2025."""
+        out = super().as_json()
+        if self.level == 1:
+            out["place"] = None
+        return out | {
+            "level": LEVEL_NAMES.get(self.level or 0),
+            "province_2025": self.province_2025,
+        }
+
+
+LEVEL_NAMES = {1: "province", 2: "district", 3: "commune"}
+
 
 @dataclass(frozen=True)
 class PassageText:

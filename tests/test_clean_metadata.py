@@ -386,3 +386,36 @@ def test_sidecar_words_are_searchable_only_through_metadata(tmp_path, gazetteer)
 )
 def test_outlet_province(publisher, province):
     assert Gazetteer.default().outlet_province(publisher) == province
+
+
+@pytest.mark.parametrize(
+    ("lead", "date"),
+    [
+        # An anniversary's range in the lead's sentence gives the year of its last day.
+        ("Tối 1/10, thành phố tổ chức Lễ kỷ niệm 10 năm thành lập (25/9/2012 - 25/9/2022).", "2022-10-01"),
+        # A decree of years before the text's own years is no date of the lead.
+        (
+            "Sáng 5/3, hội nghị triển khai Quyết định ngày 1/2/2020 về quy hoạch. Năm 2024, thu ngân sách tăng.",
+            None,
+        ),
+    ],
+)
+def test_lead_day_dated_by_a_full_date_it_names(gazetteer, lead, date):
+    text = f"Thành phố tổng kết\n\n{lead}\n\nThu ngân sách năm 2021 đạt 100 tỷ đồng.\n"
+    assert parse_article(text, {}, gazetteer).meta.date == date
+
+
+@pytest.mark.parametrize(
+    ("url", "date"),
+    [
+        ("https://danviet.vn/tan-uyen-lam-gi-20210825155747451.htm", "2021-08-25"),
+        ("https://example.vn/2024/01/12/bai-viet.html", "2024-01-12"),
+        ("https://nhandan.vn/ky-niem-post717877.html", None),
+        ("https://example.vn/20231301-thang-13", None),
+    ],
+)
+def test_an_undated_page_takes_the_date_its_address_gives(gazetteer, url, date):
+    text = "Huyện Tân Uyên phát triển chè\n\nNăm 2020, diện tích chè đạt 3.200 ha.\n"
+    assert parse_article(text, {"url": url}, gazetteer).meta.date == date
+    # A date the page gives wins over its address.
+    assert parse_article(text, {"url": url, "date": "2021-01-02"}, gazetteer).meta.date == "2021-01-02"

@@ -165,6 +165,28 @@ def test_index_prints_a_summary_and_reports_bad_files(tmp_path):
     assert "Bỏ qua data/articles/trong.txt: tệp rỗng" in second.out
 
 
+def test_sources_json_gives_each_articles_citation_and_place(cli_project):
+    p = run_bot(cli_project, "sources", "--json")
+    assert p.returncode == 0, p.err
+    rows = [json.loads(line) for line in p.out.splitlines()]
+    assert sorted(r["path"] for r in rows) == sorted(f"seeds/{f.name}" for f in SEEDS.glob("*.txt"))
+    for r in rows:
+        assert {
+            "path",
+            "title",
+            "publisher",
+            "date",
+            "place",
+            "province",
+            "province_2025",
+            "level",
+        } <= r.keys()
+    km = next(r for r in rows if r["path"] == KM2023)
+    assert km["place"] == "Kinh Môn" and km["province"] == "Hải Dương"
+    assert km["level"] == "district" and km["province_2025"] == "Hải Phòng"  # merged in July 2025
+    assert km["date"] == "2023-06-22" and km["publisher"]
+
+
 ASK_AND_LIST_MODULES = """
 import sys
 from bot.cli import main

@@ -114,3 +114,21 @@ def test_coverage_of_an_unknown_word_does_not_depend_on_corpus_size(seed_snapsho
     small, big = best_coverage(seed_snapshot), best_coverage(very_crowded)
     assert small > 0
     assert abs(small - big) < 0.03
+
+
+def test_a_thing_named_after_a_ward_is_looked_for_in_that_wards_town(crowded):
+    # Sa Pa's copy of the Móng Cái article names "Khu du lịch Quốc gia Trà Cổ" too; Trà Cổ is a
+    # ward of Móng Cái, so the Móng Cái article answers, without Trà Cổ becoming a filter.
+    a = answer_question(crowded, "Khu du lịch quốc gia Trà Cổ được định hướng phát triển ra sao?")
+    assert not a.refused
+    assert a.sources[0].path == MC2024
+
+
+def test_a_verb_spelt_like_a_name_noun_does_not_hide_the_place(crowded):
+    # "đến" (to) folds like "đền" (a temple, as in "đền Cửa Ông"): Móng Cái must stay the place.
+    a = answer_question(
+        crowded, "Du khách đến Móng Cái năm 2023 và 2 tháng đầu 2024 tăng bao nhiêu % so với cùng kỳ?"
+    )
+    assert not a.refused and a.notice is None
+    assert {q.source.path for q in a.quotes} == {MC2024}
+    assert "130%" in a.quotes[0].text and "330%" in a.quotes[0].text

@@ -336,3 +336,17 @@ async def test_one_reload_at_a_time(engine, settings):
     report = await task
     assert report.changed == 1
     assert not engine.reloading
+
+
+async def test_stored_index_keeps_each_articles_place_level_and_mentions(engine, seed_items):
+    """The index read back from SQLite knows what the in-memory analysis knows: the place's
+    level, its province since 2025, the year written and the units mentioned (the ranking uses
+    them, so a reloaded bot must answer as the fresh one does)."""
+    from bot.search.snapshot import article_rec
+
+    stored = {a.path: a for a in engine._snapshot.retriever.articles}
+    fresh = {path: article_rec(path, a) for path, a in seed_items}
+    assert stored.keys() == fresh.keys()
+    for path, rec in fresh.items():
+        assert stored[path] == rec, path
+    assert all(rec.level and rec.province_2025 for rec in fresh.values())

@@ -251,3 +251,27 @@ def test_generator_reproduces_the_shipped_file(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "wrote" in done.stdout
     assert out.read_bytes() == PLACES.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "in_name"),
+    [
+        ("Du khách đến Móng Cái năm 2023", "Móng Cái", False),  # "đến", not "đền"
+        ("du khach den Mong Cai", "Móng Cái", False),  # unmarked, "den" could be any word
+        ("lễ hội đền Móng Cái", "Móng Cái", True),
+        ("Khu du lịch quốc gia Trà Cổ", "Trà Cổ", True),  # a ward, announced by the name's noun
+        ("Báo Quảng Ninh đưa tin", "Quảng Ninh", True),
+    ],
+)
+def test_names_inside_other_names_are_told_by_the_words_as_typed(text, name, in_name):
+    found = [m for m in Gazetteer.default().mentions(text) if m.place.name == name]
+    assert found and all(m.in_name == in_name for m in found)
+
+
+def test_one_syllable_left_of_a_dataset_alias_is_not_a_name():
+    # The dataset spells "Tĩnh Gia" as "tinhgia"; with "tinh" taken for a prefix, "gia" was left,
+    # and "quốc gia" became the town of Nghi Sơn.
+    g = Gazetteer.default()
+    assert g.mentions("Khu du lịch quốc gia được định hướng") == []
+    for word in ("gia", "son", "hung", "linh", "hoa", "khe"):
+        assert all(fold_key(p.name) == word for p in g.lookup(word)), word

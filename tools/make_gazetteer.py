@@ -87,10 +87,17 @@ def alias_keys(raw: str | None, drop_prefix: bool = True) -> list[str]:
     for key in json.loads(raw):
         key = fold_key(key)
         if drop_prefix:
-            key = re.sub(r"^(?:thanhpho|thixa|huyen|quan|tp|tx|phuong|xa|thitran|tinh|dackhu)", "", key)
-        if len(key) >= 3:
+            key = re.sub(r"^(?:thanhpho|thixa|huyen|quan(?!g)|tp|tx|phuong|xa|thitran|tinh|dackhu)", "", key)
+        # One syllable alone ("gia" left of "Tĩnh Gia", "hung", "son") is an ordinary word far
+        # more often than this unit's name: "quốc gia" is not Nghi Sơn.
+        if len(key) >= 3 and not ONE_SYLLABLE.fullmatch(key):
             out.append(key)
     return out
+
+
+ONE_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?"
+)
 
 
 def build(data: Path) -> list[dict[str, str]]:

@@ -38,7 +38,10 @@ def compose(
     offset: int = 0,
 ) -> Answer:
     understood = q.understood if q.reinterpreted else None
-    known_side = any(s.side.place is not None for s in results)
+    # A place no article is about answers only through a passage of its province that names it.
+    known_side = any(
+        s.side.place is not None and (not s.side.named_only or (s.hits and not s.refusal)) for s in results
+    )
     if q.unknown_places and not known_side:
         return Answer(q.original, True, (), understood, refusal_text(q, coverage, "unknown_place"))
     if offset:

@@ -97,6 +97,11 @@ def _lead_date(clean: CleanText, writing_year: int | None) -> str | None:
         years = _named_years(sentence[m.end() :])
         if years:
             return iso(max(years), month, day)
+        # "Tối 1/10, ... Lễ kỷ niệm 10 năm ... (25/9/2012 - 25/9/2022)": a full date its sentence
+        # names a few weeks before the lead's day, no older than the text, gives the year.
+        recent = _recent_year(sentence[m.end() :], month, day, writing_year)
+        if recent:
+            return iso(recent, month, day)
         # "Sáng 31/10, ..." then "10 tháng đầu năm 2019": a period that has run to this month
         # of one year, and only one, dates the lead.
         follows = "\n".join(clean.paragraphs[: clean.paragraphs.index(para) + 6])
@@ -106,6 +111,42 @@ def _lead_date(clean: CleanText, writing_year: int | None) -> str | None:
             if 1 <= n <= month:
                 pinned.add(y)
         return iso(pinned.pop(), month, day) if len(pinned) == 1 else None
+    return None
+
+
+# A date written into a page's address: ".../2024/01/12/...", "...-20210825155747451.htm".
+_URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)([/-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?=\d{0,9}(?:\D|$))"
+)
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The publication date an article's address gives, when it gives one plainly."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url or "")
+    found = {iso(int(m.group(1)), int(m.group(3)), int(m.group(4))) for m in _URL_DATE.finditer(path)} - {
+        None
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+RECENT_DAYS = 92  # a date named in the lead this long before its day speaks of the same season
+
+
+def _recent_year(text: str, month: int, day: int, writing_year: int | None) -> int | None:
+    found = set()
+    for m in FULL_DATE.finditer(text):
+        y = int(m.group(3))
+        named, lead = iso(y, int(m.group(2)), int(m.group(1))), iso(y, month, day)
+        if (
+            named
+            and lead
+            and 0 <= (dt.date.fromisoformat(lead) - dt.date.fromisoformat(named)).days <= RECENT_DAYS
+        ):
+            found.add(y)
+    # The latest ("25/9/2012 - 25/9/2022": the anniversary's day), and not older than the years
+    # the text speaks of: an old decree's date is not the lead's year.
+    if found and (writing_year is None or max(found) >= writing_year):
+        return max(found)
     return None
 
 

@@ -168,7 +168,7 @@ def decode(data: bytes) -> str:
 
 
 # Bump when cleaning, passage splitting or analysis changes: cached analyses are then redone.
-ANALYSIS_VERSION = b"analysis-v5"
+ANALYSIS_VERSION = b"analysis-v6"
 
 
 def content_hash(ident: bytes) -> str:

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from bot.corpus.clean import PUBLISHER_MARK, CleanText, is_dateline
-from bot.corpus.dates import TRAILING_DATE, find_date, writing_year
+from bot.corpus.dates import TRAILING_DATE, date_from_url, find_date, writing_year
 from bot.corpus.outlets import Outlets
 from bot.corpus.passages import split_sentences
 from bot.text.normalize import fix_tone_placement
@@ -38,8 +38,10 @@ class ArticleMeta:
             if k in self.__dataclass_fields__ and k not in ("level", "year", "mentioned")
         }
         out = replace(self, **fields)
-        if fields.get("date"):
-            out = replace(out, year=int(fields["date"][:4]))
+        if not out.date and "date" not in fields:
+            out = replace(out, date=date_from_url(out.url))  # a page's address may carry its date
+        if out.date and out.date != self.date:
+            out = replace(out, year=int(out.date[:4]))
         return out
 
 

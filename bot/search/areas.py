@@ -121,6 +121,21 @@ class Areas:
         found = [self._mentioned[k] for k in keys if k in self._mentioned]
         return np.unique(np.concatenate(found)) if found else _NONE
 
+    def land_articles(self, p: Place) -> np.ndarray:
+        """Articles about a unit's land at any level: the province's, or the unit's, its old
+        district's (a ward of Móng Cái: Móng Cái's), and those naming it prominently."""
+        if p.is_province:
+            return self.province_articles([p.name])
+        found = [self.place_articles(p), self.mentioning(p)]
+        if p.level == 3 and p.era != "new":
+            for district in p.parent:
+                found += [
+                    self.place_articles(d)
+                    for d in self.gazetteer.lookup(district)
+                    if d.province == p.province
+                ]
+        return np.unique(np.concatenate(found))
+
     def has_place(self, p: Place) -> bool:
         if p.is_province:
             return self.province_articles([p.name]).size > 0

@@ -63,6 +63,9 @@ class Side:
 
     place: Place | None
     years: list[int] = field(default_factory=list)
+    # No article is about the place, but its province's are: a passage of theirs that names it
+    # may answer ("các xã Tân Thanh, Tân Mỹ thuộc huyện Văn Lãng" in a Lạng Sơn article).
+    named_only: bool = False
 
     @property
     def label(self) -> str | None:
@@ -91,10 +94,13 @@ class ParsedQuestion:
     covers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept token -> words it says
     named_provinces: frozenset[str] = frozenset()  # provinces the question names, as it names them
     asked_type: frozenset[str] = frozenset()  # "xã" of "những xã nào": what the answer names
-    partial: bool = False  # the years asked are parts of years ("9 tháng đầu năm 2023")
+    partial: frozenset[int] = frozenset()  # years asked in part ("9 tháng đầu năm 2023")
     families: frozenset[str] = frozenset()  # what the figures asked are counted in (money, people...)
     counted: tuple[str, ...] = ()  # nouns asked to be counted ("mấy phường mấy xã": phường, xã)
     indicators: frozenset[str] = frozenset()  # the measured indicators asked (thesaurus concepts)
+    # Places named inside another name ("Khu du lịch quốc gia Trà Cổ"): no filter, but a hint of
+    # where the thing named lies.
+    hinted: tuple[Place, ...] = ()
 
     @property
     def reinterpreted(self) -> bool:
@@ -195,9 +201,13 @@ def parse(
     provinces: list[Place] = []
     unknown: list[str] = []
     place_spans: list[tuple[int, int]] = []
+    hinted: list[Place] = []
+    named_only: list[Place] = []
     for (start, end), cands in sorted(spans.items()):
         if cands[0].in_name:
-            continue  # "Cảng Vạn Ninh", "cao tốc Lào Cai - Móng Cái": words of another name
+            # "Cảng Vạn Ninh", "cao tốc Lào Cai - Móng Cái": words of another name.
+            hinted += [m.place for m in cands if m.place not in hinted]
+            continue
         named = cands[0].marked or cands[0].capitalised
         place = _choose(
             cands, context - ({cands[0].place.name} if cands[0].place.is_province else set()), corpus
@@ -213,6 +223,9 @@ def parse(
         if not covered:
             if place.name not in unknown and not any(p.name == place.name for p in provinces):
                 unknown.append(place.name)
+            if not place.is_province and _province_covered(place, gazetteer, corpus):
+                named_only.append(place)
+                towns.append((start, place))
             continue
         if place.is_province:
             if all(p.name != place.name for p in provinces):
@@ -231,6 +244,8 @@ def parse(
     provinces = [p for p in provinces if not towns or p.name not in town_provinces]
     years = sorted(set(years_in(understood)))
     sides = _sides(understood, low, towns, years)
+    for side in sides:
+        side.named_only = side.place in named_only
     # Place names filter articles; they are not words to look for in a sentence.
     rest = understood
     for s, e in reversed(_merged(place_spans)):
@@ -273,10 +288,18 @@ def parse(
         covers=analysis.covers,
         named_provinces=frozenset(m.place.name for m in mentions if m.place.is_province and not m.in_name),
         asked_type=asked_type,
-        partial=any(y < 0 for y in own_years(understood)),
+        partial=frozenset(-y for y in own_years(understood) if y < 0),
         families=frozenset(families),
         counted=tuple(dict.fromkeys(v.COUNTED_ASKED.findall(low))),
         indicators=frozenset(indicators),
+        hinted=tuple(hinted),
+    )
+
+
+def _province_covered(place: Place, gazetteer: Gazetteer, corpus: Coverage) -> bool:
+    names = {place.province, place.province_2025} - {None}
+    return any(
+        p.is_province and p.name in names and corpus.has_place(p) for n in names for p in gazetteer.lookup(n)
     )
 
 

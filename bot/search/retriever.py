@@ -126,13 +126,24 @@ class Retriever:
     def article_mask(self, side: Side, provinces: list[str]) -> np.ndarray | None:
         """Per article, whether it answers for the place asked: 1 about it, less naming it."""
         if side.place is not None:
+            about, naming = self._place_sets(side)
             out = np.zeros(len(self.articles))
-            out[self.areas.mentioning(side.place)] = self.weights.mentioned_place
-            out[self.areas.place_articles(side.place)] = 1.0
+            out[naming] = self.weights.mentioned_place
+            out[about] = 1.0
             return out
         if provinces:
             return self.areas.mask(self.areas.province_articles(provinces))
         return None
+
+    def _place_sets(self, side: Side) -> tuple[np.ndarray, np.ndarray]:
+        """The articles about the side's place, and those that may answer only with a passage
+        that names it: articles naming it prominently, or, when none is about it, its province's."""
+        p = side.place
+        assert p is not None
+        if side.named_only:
+            names = [x for x in (p.province, p.province_2025) if x]
+            return np.empty(0, dtype=np.int64), self.areas.province_articles(names)
+        return self.areas.place_articles(p), self.areas.mentioning(p)
 
     def outlet_factor(self, side: Side, provinces: list[str]) -> np.ndarray | None:
         """Per article, for a province-level question: lower when a provincial outlet of
@@ -144,6 +155,19 @@ class Retriever:
         codes = [self._outlet_codes.get(p, -1) for p in names]
         elsewhere = (self._outlet_province >= 0) & ~np.isin(self._outlet_province, codes)
         return np.where(elsewhere, self.weights.outlet_elsewhere, 1.0)
+
+    def hint_factor(self, q: ParsedQuestion, side: Side) -> np.ndarray | None:
+        """Per article, for a question that names no place but a thing named after one ("Khu du
+        lịch quốc gia Trà Cổ"): lower when the article is not about that place's land."""
+        if side.place is not None or q.provinces or not q.hinted:
+            return None
+        found = [self.areas.land_articles(p) for p in q.hinted]
+        ids = np.unique(np.concatenate(found))
+        if ids.size == 0:
+            return None
+        out = np.full(len(self.articles), self.weights.hint_elsewhere)
+        out[ids] = 1.0
+        return out
 
     def year_factor(self, years: list[int]) -> np.ndarray | None:
         """Per article: 1 when written in (or about) the year asked, lower otherwise."""
@@ -173,8 +197,9 @@ class Retriever:
         year_terms = {self.index.vocab[str(y)] for y in q.years if str(y) in self.index.vocab}
         marks = {m: self.index.vocab.get(m, -1) for m in (TARGET_TOKEN, HEADLINE_TOKEN, DATED_TOKEN)}
         # "9 tháng đầu năm 2023" is answered by part of 2023, "năm 2023" by the whole year.
-        period = PART_TOKEN if q.partial else PERIOD_TOKEN
-        marks.update({y: self.index.vocab.get(f"{period}{y}", -1) for y in q.years})
+        for y in q.years:
+            period = PART_TOKEN if y in q.partial else PERIOD_TOKEN
+            marks[y] = self.index.vocab.get(f"{period}{y}", -1)
         return [
             self._search_side(q, side, scores, postings, words, total_weight, year_terms, marks)
             for side in q.sides
@@ -213,7 +238,12 @@ class Retriever:
         w = self.weights
         provinces = [p.name for p in q.provinces]
         yf = self.year_factor(side.years)
-        art_scores = _product(self.article_mask(side, provinces), self.outlet_factor(side, provinces), yf)
+        art_scores = _product(
+            self.article_mask(side, provinces),
+            self.outlet_factor(side, provinces),
+            self.hint_factor(q, side),
+            yf,
+        )
         # Only passages with a score can rank: at 100k passages most have none. (A boolean
         # array is scanned many times faster than a float one.)
         docs = np.flatnonzero(scores > 0)
@@ -222,9 +252,10 @@ class Retriever:
             adjusted *= art_scores[self.doc_article[docs]]
         if side.place is not None:
             # An article that only names the place asked answers with a passage that names it.
+            about, naming = self._place_sets(side)
             elsewhere = np.zeros(len(self.articles), dtype=bool)
-            elsewhere[self.areas.mentioning(side.place)] = True
-            elsewhere[self.areas.place_articles(side.place)] = False
+            elsewhere[naming] = True
+            elsewhere[about] = False
             if elsewhere.any():
                 maybe = np.flatnonzero(elsewhere[self.doc_article[docs]] & (adjusted > 0))
                 if maybe.size:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,7 +175,16 @@ def snapshot_in_memory(
 
 
 def article_rec(path: str, a: AnalyzedArticle) -> ArticleRec:
-    m = a.meta
+    return article_from_meta(path, a.meta, a.years)
+
+
+# What an article record keeps of its analysis beyond the source line's fields.
+EXTRA_META = ("level", "province_2025", "year", "mentioned")
+SOURCE_FIELDS = ("title", "publisher", "date", "place", "province", "url")
+
+
+def article_from_meta(path: str, m: Mapping[str, object], years: Iterable[int]) -> ArticleRec:
+    """The article record of an analysis's metadata (as analyze_parsed gives it, or as stored)."""
 
     def text(key: str) -> str | None:
         value = m.get(key)
@@ -193,7 +202,7 @@ def article_rec(path: str, a: AnalyzedArticle) -> ArticleRec:
         place=text("place"),
         province=text("province"),
         url=text("url"),
-        years=frozenset(a.years),
+        years=frozenset(years),
         level=number("level"),
         province_2025=text("province_2025"),
         written=number("year"),

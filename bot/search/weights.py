@@ -30,12 +30,15 @@ class Weights:
     other_level: float = 0.5  # another level's body ("UBND tỉnh" for "UBND TX"), or the deputy
     outlet_elsewhere: float = 0.85  # a province question, an article by another province's outlet
     province_from_town: float = 0.6  # a province question, a passage of a town's article about the town
+    hint_elsewhere: float = (
+        0.8  # a thing named after a place ("Khu du lịch Trà Cổ"), an article about other land
+    )
 
     # ---- what kind of answer the question wants
     missing_number: float = 0.3  # a quantity asked, no figure (or not in the unit asked)
     missing_indicator: float = 0.4  # an indicator asked, the passage gives another one
-    indicator_unit: float = 0.6
-    missing_count: float = 0.6  # "mấy phường", no figure of phường  # an indicator asked ("thu ngân sách"), no figure in its unit (money)
+    indicator_unit: float = 0.6  # an indicator asked ("thu ngân sách"), no figure in its unit (money)
+    missing_count: float = 0.6  # "mấy phường", no figure of phường
     mentioned_place: float = 0.7  # an article that names the place asked, about another place
     missing_year: float = 0.4  # "năm nào", no year
     missing_day: float = 0.4  # "ngày nào", no date

@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from bot.text.normalize import clean_unicode, fix_tone_placement, fold
-from bot.text.vocabulary import COMPASS, NAME_JOINERS, NAME_NOUNS, PLACE_MARKERS
+from bot.text.vocabulary import COMPASS, NAME_JOINERS, NAME_NOUNS, NAME_QUALIFIERS, PLACE_MARKERS
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "places.tsv"
 
@@ -301,7 +302,7 @@ class Gazetteer:
                 continue
             start, end = words[i][0], words[i + n - 1][1]
             kinds = self._marker_kinds(text, words, keys, i)
-            in_name = self._in_name(keys, i)
+            in_name = self._in_name(text, words, keys, i)
             if not kinds and prev is not None and _LIST_GAP.match(text[prev[0] : start]):
                 kinds = prev[1]  # "các xã Tân Thanh, Tân Mỹ": the marker covers the list
             if prev is not None and re.fullmatch(r"\s*[-–—]\s*", text[prev[0] : start]) and prev[2]:
@@ -315,7 +316,9 @@ class Gazetteer:
             fitting = [p for p in cands if not kinds or p.level in levels]
             if kinds and not fitting:
                 fitting = cands  # "huyện Thủy Nguyên" when the unit has since become a city
-            usable = [p for p in fitting if p.level < 3 or kinds]
+            # A commune counts when announced, by its marker or by the noun of the name it is
+            # part of ("Khu du lịch quốc gia Trà Cổ": a hint of where the thing named lies).
+            usable = [p for p in fitting if p.level < 3 or kinds or in_name]
             for p in usable:
                 out.append(PlaceMention(p, start, end, bool(kinds), cap, in_name, kinds))
             if usable or cap:
@@ -351,17 +354,50 @@ class Gazetteer:
         return best
 
     def _marker_kinds(self, text, words, keys, i) -> frozenset[str]:
+        if not _MARKER_GAP.match(text[words[i - 1][1] : words[i][0]] if i else ""):
+            return frozenset()
         for n in (3, 2, 1):
-            if i - n < 0:
-                continue
-            phrase = " ".join(keys[i - n : i])
-            if phrase in PLACE_MARKERS and _MARKER_GAP.match(text[words[i - 1][1] : words[i][0]]):
-                return PLACE_MARKERS[phrase]
+            if i - n >= 0 and (kinds := _MARKERS.get(text, words, keys, i - n, i)) is not None:
+                return kinds
         return frozenset()
 
-    def _in_name(self, keys, i) -> bool:
-        # "Báo Tây Ninh", "khu kinh tế Đồng Đăng", "Cảng Vạn Ninh".
-        return any(i - n >= 0 and " ".join(keys[i - n : i]) in NAME_NOUNS for n in (1, 2, 3, 4))
+    def _in_name(self, text, words, keys, i) -> bool:
+        # "Báo Tây Ninh", "khu kinh tế Đồng Đăng", "Cảng Vạn Ninh", "Khu du lịch quốc gia Trà Cổ".
+        if i >= 2 and _QUALIFIERS.get(text, words, keys, i - 2, i):
+            i -= 2
+        return any(i - n >= 0 and _NAME_NOUNS.get(text, words, keys, i - n, i) for n in (1, 2, 3, 4))
+
+
+V = TypeVar("V")
+
+
+class _Phrases(Generic[V]):
+    """Phrases written with their marks, looked up in a text as it was typed: words with marks
+    must match exactly ("đến" is not "đền"), words typed without them match folded, but only
+    phrases of at least ascii_words words (unmarked, "den" or "cho" is any of several words)."""
+
+    def __init__(self, table: dict[str, V], ascii_words: int = 1) -> None:
+        self._exact = {_lowered(k): v for k, v in table.items()}
+        self._folded = {syllable_key(k): v for k, v in table.items()}
+        self._ascii_words = ascii_words
+
+    def get(self, text: str, words: list[tuple[int, int]], keys: _Keys, start: int, end: int) -> V | None:
+        folded = " ".join(keys[start:end])
+        if folded not in self._folded:
+            return None
+        typed = " ".join(text[s:e] for s, e in words[start:end])
+        if typed.isascii():
+            return self._folded[folded] if end - start >= self._ascii_words else None
+        return self._exact.get(_lowered(typed))
+
+
+def _lowered(phrase: str) -> str:
+    return " ".join(fix_tone_placement(clean_unicode(phrase)).lower().split())
+
+
+_MARKERS = _Phrases(PLACE_MARKERS)
+_NAME_NOUNS = _Phrases(dict.fromkeys(NAME_NOUNS, True), ascii_words=2)
+_QUALIFIERS = _Phrases(dict.fromkeys(NAME_QUALIFIERS, True))
 
 
 class _Keys:

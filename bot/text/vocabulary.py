@@ -12,30 +12,31 @@ import re
 
 # Words that announce the unit named right after them, and the kinds of unit each announces
 # (see bot/text/places.py). "thành phố" announces a centrally-run city (a province) or a
-# provincial city. Party bodies name the level too ("Thị ủy Kinh Môn"). Folded, spaces kept.
+# provincial city. Party bodies name the level too ("Thị ủy Kinh Môn"). Written with their marks:
+# text typed with marks matches them exactly ("xa" is not "xã"), text typed without, folded.
 PLACE_MARKERS: dict[str, frozenset[str]] = {
     marker: frozenset(kinds.split())
     for marker, kinds in {
-        "tinh": "province",
-        "tinh uy": "province",
-        "thanh pho": "city province",
+        "tỉnh": "province",
+        "tỉnh ủy": "province",
+        "thành phố": "city province",
         "tp": "city province",
-        "thanh uy": "city province",
-        "thu do": "province",
-        "thi xa": "town",
+        "thành ủy": "city province",
+        "thủ đô": "province",
+        "thị xã": "town",
         "tx": "town",
-        "thi uy": "town",
-        "huyen": "district",
-        "huyen uy": "district",
-        "quan": "urban_district",
-        "quan uy": "urban_district",
-        "xa": "commune",
-        "dang uy xa": "commune",
-        "phuong": "ward",
-        "dang uy phuong": "ward",
-        "thi tran": "township",
+        "thị ủy": "town",
+        "huyện": "district",
+        "huyện ủy": "district",
+        "quận": "urban_district",
+        "quận ủy": "urban_district",
+        "xã": "commune",
+        "đảng ủy xã": "commune",
+        "phường": "ward",
+        "đảng ủy phường": "ward",
+        "thị trấn": "township",
         "tt": "township",
-        "dac khu": "special_zone",
+        "đặc khu": "special_zone",
     }.items()
 }
 # Folded marker words in the text of a question, removed with the place they announce.
@@ -46,17 +47,21 @@ MARKER_WORDS = re.compile(
 
 # A place named after one of these is part of another name: "cao tốc Lào Cai - Móng Cái",
 # "Khu kinh tế Đồng Đăng - Lạng Sơn", "Báo Tây Ninh". Such a mention is not what a question
-# asks about, nor what an article is about. Folded, spaces kept.
+# asks about, nor what an article is about. Written with their marks, matched as PLACE_MARKERS
+# are: "đến Móng Cái" is not "đền Móng Cái", "cho" is not "chợ".
 NAME_NOUNS = frozenset(
     n.strip()
     for n in """
-    cao toc|duong cao toc|duong|quoc lo|tinh lo|tuyen|doan|cau|ham|san bay|cang|ga|ben xe
-    khu kinh te|khu cong nghiep|cum cong nghiep|khu che xuat|khu do thi|khu du lich|khu nghi duong
-    khu dan cu|du an|nha may|cong ty|tap doan|benh vien|truong|truong dai hoc|dai hoc|cho|sieu thi
-    bao|dai|cong thong tin|trang thong tin|cua khau|song|nui|ho|vinh|dao|deo|thuy dien|nhiet dien
-    ngan hang|khach san|san van dong|nha thi dau|quang truong|cong vien|chua|den|dinh
+    cao tốc|đường cao tốc|đường|quốc lộ|tỉnh lộ|tuyến|đoạn|cầu|hầm|sân bay|cảng|ga|bến xe
+    khu kinh tế|khu công nghiệp|cụm công nghiệp|khu chế xuất|khu đô thị|khu du lịch|khu nghỉ dưỡng
+    khu dân cư|dự án|nhà máy|công ty|tập đoàn|bệnh viện|trường|trường đại học|đại học|chợ|siêu thị
+    báo|đài|cổng thông tin|trang thông tin|cửa khẩu|sông|núi|hồ|vịnh|đảo|đèo|thủy điện|nhiệt điện
+    ngân hàng|khách sạn|sân vận động|nhà thi đấu|quảng trường|công viên|chùa|đền|đình
     """.replace("\n", "|").split("|")
 ) - {""}
+
+# Words that may stand between such a noun and the place: "Khu du lịch quốc gia Trà Cổ".
+NAME_QUALIFIERS = frozenset({"quốc gia", "quốc tế", "trọng điểm", "sinh thái", "ven biển", "biên giới"})
 
 # "Đông - Tây", "Bắc - Nam": a compass pair, not the start of a place ("Đường Đông - Tây Ninh
 # Bình" is the East-West road of Ninh Bình, not Tây Ninh).
