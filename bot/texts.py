@@ -62,9 +62,6 @@ RELOAD_STARTED = "Đang nạp lại kho bài viết… Bot vẫn trả lời câ
 RELOAD_FAILED = "Nạp lại kho bài viết không thành công; bot vẫn dùng dữ liệu cũ. Chi tiết đã ghi vào log."
 UPLOAD_DOWNLOAD_FAILED = "Không tải được tệp từ Telegram. Bạn vui lòng gửi lại sau."
 UPLOAD_AFTER_RELOAD = "Kho đang được nạp lại; tôi sẽ thêm bài của bạn ngay khi việc đó xong."
-UPLOAD_WORKING = "Đã nhận tệp, đang đọc và đưa vào kho…"
-
-
 STATS_PRIVATE_ONLY = "Lệnh /stats chỉ dùng trong trò chuyện riêng với bot."
 
 
