@@ -22,8 +22,9 @@ QA = {d["id"]: d for d in map(json.loads, (REAL / "qa.jsonl").read_text(encoding
 CLASSES = {
     # a 2025 province name for an article written before the merger
     "new_names": ["q014", "q027", "q073", "q079"],
-    # "so với năm 2022", "cùng kỳ": the year compared with is not the figure's
-    "years": ["q032", "q061", "q015", "q041"],
+    # "so với năm 2022", "cùng kỳ": the year compared with is not the figure's; a year in the
+    # sentence leaned on ("do cơn bão số 12 năm 2017") is not either
+    "years": ["q032", "q061", "q015", "q041", "q010"],
     # the answer says it in other words ("rộng", "dân", "phần trăm", "quy mô")
     "paraphrase": ["q051", "q037", "q062", "q036"],
     # a place inside another name (a zone, a road) neither narrows nor refuses
@@ -33,7 +34,7 @@ CLASSES = {
     # the headline repeats the question's words; the body has the figure in the unit asked
     "sentence_choice": ["q002", "q004", "q008"],
     # two places, two years
-    "comparison": ["q039", "q063", "q101"],
+    "comparison": ["q039", "q063", "q101", "q012"],
     "no_diacritics": ["q005", "q009", "q082"],
     # the year asked not covered, a fact no article gives, a town no article covers
     "refusals": ["q104", "q107", "q113", "q114", "q115", "q116", "q110", "q112"],
@@ -83,3 +84,13 @@ def test_a_figure_for_another_year_is_a_labelled_refusal(real):
     assert a.refused
     assert a.quotes and a.quotes[0].source.path == "d003_ninh_hoa_2018.txt"  # the nearest, shown
     assert a.notice and "không phải năm 2023" in a.notice
+
+
+def test_a_place_no_article_is_about_answers_only_where_a_clause_says_it(real, seed_snapshot):
+    # Văn Lãng has no article, Lạng Sơn does: the clause naming it answers, with a notice.
+    a = answer_question(real, "Khu kinh tế Đồng Đăng có bao gồm xã nào của huyện Văn Lãng?")
+    assert not a.refused and "Tân Thanh, Tân Mỹ thuộc huyện Văn Lãng" in a.quotes[0].text
+    assert "Kho chưa có bài về Văn Lãng" in (a.notice or "")
+    # Chí Linh is named in a Kinh Môn article only in a clause about roads: no answer.
+    b = answer_question(seed_snapshot, "Chí Linh có bao nhiêu cụm công nghiệp?")
+    assert b.refused and "Chí Linh" in (b.notice or "")

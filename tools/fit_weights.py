@@ -25,6 +25,7 @@ Analysed articles are cached in data/cache/fit/ by content and by the code that 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import importlib.util
 import json
@@ -48,7 +49,7 @@ from bot.search.weights import DEFAULT, Weights  # noqa: E402
 
 CACHE = ROOT / "data" / "cache" / "fit"
 # Grids, as factors of the current value; thresholds and shares move in small steps.
-GRID = (0.6, 0.8, 0.9, 1.1, 1.25, 1.5)
+GRID = (0.7, 0.85, 1.15, 1.4)
 FIT_EXCLUDED = {"support_share", "more_share"}  # presentation, not ranking
 
 
@@ -168,6 +169,10 @@ def evaluate(sets: list[DevSet], judge, weights: Weights) -> dict[str, list[tupl
     out = {}
     for s in sets:
         s.snap.retriever.weights = weights
+        if not hasattr(s.snap, "_parse_cached"):
+            # Reading a question does not depend on the weights: read each once per fit.
+            object.__setattr__(s.snap, "_parse_cached", True)
+            object.__setattr__(s.snap, "parse", functools.lru_cache(maxsize=None)(s.snap.parse))
         verdicts = []
         for item in s.items:
             question = " ".join(item["question"].split())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.models import Answer, ArticleRec, Coverage, Quote
+from bot.search.judge import Hit, SideResult
 from bot.search.query import ParsedQuestion
-from bot.search.retriever import MIN_COVERAGE, Hit, SideResult
+from bot.search.retriever import MIN_COVERAGE
 from bot.text.figures import find_figures
 from bot.text.places import CITY_PROVINCES
 from bot.texts import NOTHING_MORE, NOTICE, PROVINCE_KIND, refusal_text

@@ -16,31 +16,19 @@ from bot.corpus.outlets import Outlets
 from bot.models import ArticleRec, PassageText
 from bot.search.areas import Areas
 from bot.search.bm25 import BM25Index
+from bot.search.judge import Hit, SideResult, judge
 from bot.search.kinds import BY_NAME, Evidence, has_number
 from bot.search.query import ParsedQuestion, Side, levels_in, roles_in
 from bot.search.weights import DEFAULT, Weights
+from bot.text.analyze import analyze
 from bot.text.normalize import fix_tone_placement
 from bot.text.periods import DATED_TOKEN, HEADLINE_TOKEN, PART_TOKEN, PERIOD_TOKEN, TARGET_TOKEN
-from bot.text.places import Gazetteer, Place
+from bot.text.places import Gazetteer
 from bot.text.thesaurus import PREFIX as CONCEPT
 from bot.text.vocabulary import UNIT_FAMILIES
 
 CANDIDATES = 40
 MIN_COVERAGE = DEFAULT.min_coverage  # kept for callers that page through "Xem thêm"
-
-
-@dataclass(frozen=True)
-class Hit:
-    doc: int
-    article: int
-    score: float  # final ranking score
-    bm25: float
-    coverage: float
-    text: PassageText
-    dated: bool = False  # the passage says what period its figures belong to
-    period: tuple[int, ...] = ()  # of the years asked, those its figures belong to
-    target: bool = False  # it states a plan or a target
-    province_level: bool = True  # for a province question: the figure is the province's
 
 
 @dataclass(frozen=True)
@@ -68,19 +56,6 @@ class _Concept:
         if self.alt >= 0:
             out = np.maximum(out, w.concept_credit * self.weight * hit(self.alt))
         return out
-
-
-@dataclass
-class SideResult:
-    side: Side
-    hits: list[Hit]
-    refusal: str | None = None  # why nothing answers this side
-    # Years asked that the best passage does not speak of: the quote is about another time.
-    years_missing: tuple[int, ...] = ()
-    # The best passage is a plan where a result was asked ("target_only").
-    caveats: tuple[str, ...] = ()
-    # A province asked about, a town's figure quoted: whose figure it is.
-    whose: str | None = None
 
 
 class Retriever:
@@ -258,11 +233,19 @@ class Retriever:
             elsewhere[about] = False
             if elsewhere.any():
                 maybe = np.flatnonzero(elsewhere[self.doc_article[docs]] & (adjusted > 0))
+                # Passages without the name's words cannot name it: no need to read them.
+                syllables = [t for t in analyze(side.place.name) if "_" not in t]
+                for t in self.index.term_ids(syllables):
+                    if maybe.size:
+                        named = _members(self.index.term_docs(t), docs[maybe]) if t >= 0 else None
+                        maybe_out = maybe if named is None else maybe[~named]
+                        adjusted[maybe_out] = 0.0
+                        maybe = maybe[named] if named is not None else maybe[:0]
                 if maybe.size:
                     texts = self.passage_text([int(docs[j]) for j in maybe])
-                    name = side.place.name.casefold()
+                    clause_words = _content_words(q.tokens) if side.named_only else None
                     for j in maybe:
-                        if name not in fix_tone_placement(texts[int(docs[j])].full).casefold():
+                        if not _names_place(texts[int(docs[j])], side.place.name, clause_words):
                             adjusted[j] = 0.0
         keep = adjusted > 0
         docs, adjusted = docs[keep], adjusted[keep]
@@ -367,44 +350,25 @@ class Retriever:
         hits.sort(key=lambda h: (-h.score, h.doc))
         no_word = dict(zip(top.tolist(), (words_matched <= 0).tolist(), strict=True))
         lacks = dict(zip(top.tolist(), (~indicator if q.indicators else absent).tolist(), strict=True))
-        return self._judge(q, side, hits, asks_words, no_word, lacks)
+        return judge(q, side, hits, asks_words, no_word, lacks, self.weights, self.articles)
 
-    def _judge(
-        self, q, side, hits: list[Hit], asks_words: bool, no_word: dict[int, bool], lacks: dict[int, bool]
-    ) -> SideResult:
-        """Whether the best passage answers, and what the reply must say about it."""
-        best = hits[0]
-        ev = Evidence(best.text.full, target=best.target)
-        refusal = None
-        if best.coverage < self.weights.min_coverage or (asks_words and no_word[best.doc]):
-            refusal = "coverage"
-        elif lacks[best.doc]:
-            refusal = "indicator"
-        else:
-            for name in ("unit", "quantity", "when", "day"):
-                kind = BY_NAME[name]
-                if name in q.kinds and kind.shows is not None and not kind.shows(q, ev):
-                    refusal = kind.refusal
-                    break
-        art = self.articles[best.article]
-        missing: tuple[int, ...] = ()
-        if side.years:
-            if best.dated:
-                missing = tuple(y for y in side.years if y not in best.period)
-            else:
-                published = int(art.date[:4]) if art.date else None
-                if not any(
-                    y in (published, (published or 0) - 1, None if art.date else art.written)
-                    for y in side.years
-                ):
-                    missing = tuple(side.years)
-        caveats = []
-        if "actual" in q.kinds and best.target and not refusal:
-            caveats.append("target_only")
-        whose = None
-        if not best.province_level:
-            whose = Place(art.place or "", "town", art.province).label
-        return SideResult(side, hits, refusal, missing, tuple(caveats), whose)
+
+def _content_words(tokens: list[str]) -> list[str]:
+    return [t.replace("_", " ") for t in tokens if not t.startswith(CONCEPT) and not t[:1].isdigit()]
+
+
+def _names_place(p: PassageText, name: str, words: list[str] | None) -> bool:
+    """Whether a passage names the place. With words (a place no article is about), the
+    passage's own sentence must say one of them in the clause that names it: "các xã Tân
+    Thanh, Tân Mỹ thuộc huyện Văn Lãng" answers "xã nào của huyện Văn Lãng", "kết nối với
+    thành phố Chí Linh" in a clause about roads does not answer "cụm công nghiệp Chí Linh"."""
+    name = name.casefold()
+    if words is None:
+        return name in fix_tone_placement(p.full).casefold()
+    for clause in re.split(r"[;:]", fix_tone_placement(p.text).casefold()):
+        if name in clause and any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", clause) for w in words):
+            return True
+    return False
 
 
 def _speaks_of_province(text: str, provinces: list[str]) -> bool:

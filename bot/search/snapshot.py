@@ -63,7 +63,7 @@ def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
     for i, u in enumerate(units):
         # What the passage's figures are about, as tokens the retriever looks up: their period,
         # whether they are a plan, whether the passage is the headline.
-        marks = period_tokens(passage_years(u.full, ps[starts[i]].text))
+        marks = period_tokens(passage_years(u.text, ps[starts[i]].text, u.before or ""))
         if is_target_sentence(u.text):
             marks.append(TARGET_TOKEN)
         if i < 8 and canonical(u.text).rstrip(".") == title:  # the headline stands near the top

@@ -50,10 +50,11 @@ def own_years(sentence: str) -> list[int]:
     return list(dict.fromkeys(out))
 
 
-def passage_years(quoted: str, lead: str) -> list[int]:
-    """The years of a passage's figures: from what is quoted (the sentence, with the one it
-    leans on), else from its paragraph's first sentence."""
-    return own_years(quoted) or own_years(lead)
+def passage_years(sentence: str, lead: str, leans_on: str = "") -> list[int]:
+    """The years of a passage's figures: from its own sentence, else from its paragraph's first
+    sentence (which sets the paragraph's time), else from the sentence it leans on. A year in a
+    sentence between them is often a circumstance ("do cơn bão số 12 năm 2017")."""
+    return own_years(sentence) or own_years(lead) or own_years(leans_on)
 
 
 def period_tokens(years: list[int]) -> list[str]:

@@ -276,5 +276,6 @@ UNIT_FAMILIES: dict[str, re.Pattern[str]] = {
         "lượt": r"(?:nghìn |ngàn |triệu )?lượt",
     }.items()
 }
-# Questions about a change ("tăng bao nhiêu") are answered by a rate, whatever the indicator.
-ASKS_CHANGE = re.compile(r"\b(?:tăng|giảm)\s+(?:bao nhiêu|mấy)\b")
+# Questions about a change ("tăng bao nhiêu", "tốc độ tăng", "X tăng năm nào cao hơn") may be
+# answered by a rate, whatever the indicator is counted in. Not "tăng cường" (to strengthen).
+ASKS_CHANGE = re.compile(r"\b(?:tăng|giảm)\b(?!\s+cường)")
