@@ -292,3 +292,21 @@ async def test_edited_messages_are_not_answered_again(tg: Updates, api: FakeBotA
     data["edited_message"]["edit_date"] = data["edited_message"]["date"]
     await tg.send(data)
     assert api.sent() == []
+
+
+async def test_the_hint_names_every_place_as_written(
+    tg: Updates, api: FakeBotAPI, engine: Engine, settings: Settings
+):
+    """The hint lists the corpus's places; one holding markup characters (a sidecar's, typed by
+    hand) reaches the user as written, in a message Telegram accepts (the app fixture checks)."""
+    seed = next(iter(sorted((REPO / "seeds").glob("*.txt"))))
+    (settings.articles_dir / "ban-sao.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    (settings.articles_dir / "ban-sao.meta.json").write_text(
+        '{"place": "Phường <Mới> & Bến Cũ"}', encoding="utf-8"
+    )
+    await engine.reload()
+    assert "Phường <Mới> & Bến Cũ (Hải Dương)" in engine.coverage().places
+    await tg.send(tg.text("?!"))
+    (sent,) = api.called("sendMessage")
+    said = rendered(sent["text"], sent["parse_mode"])
+    assert said == texts.check_question("?!", 1000, engine.coverage()) and "Phường <Mới> & Bến Cũ" in said

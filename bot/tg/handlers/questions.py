@@ -4,6 +4,7 @@ with quoted passages, their sources and buttons."""
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import time
 
@@ -39,7 +40,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     # "?!", "👍", a question too long: a hint, not a logged question, and not counted against the limit.
     problem = texts.check_question(question, settings_of(context).max_question_chars, engine.coverage())
     if problem is not None:
-        await message.reply_text(problem)
+        await message.reply_text(html.escape(problem, quote=False))  # it names the corpus's places
         return
     if not await within_rate_limit(update, context):
         return
