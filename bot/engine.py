@@ -7,7 +7,6 @@ import errno
 import hashlib
 import hmac
 import logging
-import os
 import re
 import secrets
 import sqlite3
@@ -19,6 +18,7 @@ from pathlib import Path
 from bot.answer.render import render_plain
 from bot.config import Settings
 from bot.corpus.loader import ARTICLE_SUFFIXES, decode, parse_article
+from bot.corpus.upload import free_path, save_upload
 from bot.errors import BotError, CorpusError, IndexNotReady, ReloadInProgress, StorageError, UploadRejected
 from bot.indexer import PassageReader, Progress, load_snapshot, rebuild
 from bot.models import Answer, ArticleInfo, Coverage, ReloadReport, Source, Stats
@@ -174,6 +174,11 @@ class Engine:
     def hash_user(self, user_id: int) -> str:
         return hmac.new(self._user_key, str(user_id).encode(), hashlib.sha256).hexdigest()[:24]
 
+    def key_for(self, purpose: str) -> bytes:
+        """A secret key for one purpose (signing buttons), derived from the user-hashing key:
+        as stable and as secret as it is, and useless for anything else."""
+        return hmac.new(self._user_key, b"planbot key for " + purpose.encode(), hashlib.sha256).digest()
+
     async def _load_user_key(self) -> None:
         if self.settings.user_hash_key:
             self._user_key = self.settings.user_hash_key.encode()
@@ -231,16 +236,11 @@ class Engine:
             parsed = parse_article(text, {}, Gazetteer.default())
         except CorpusError as e:
             raise UploadRejected(str(e), user_message=file_not_accepted(str(e))) from e
-        tmp: Path | None = None
         try:
             self.settings.articles_dir.mkdir(parents=True, exist_ok=True)
-            target = _free_path(self.settings.articles_dir, name, data)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            target = free_path(self.settings.articles_dir, name, data)
+            save_upload(target, data)
         except OSError as e:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
             raise storage_error(e, "save") from e
         try:
             await self.reload()
@@ -287,7 +287,7 @@ def safe_filename(filename: str) -> str:
     if not dot or ("." + ext.lower()) not in ARTICLE_SUFFIXES:
         raise UploadRejected(f"extension of {filename!r}", user_message=BAD_EXTENSION)
     stem = re.sub(r"[^\w\-]+", "_", stem).strip("._-")
-    # At most 120 bytes: a file name may have 255, and ".<name>.<pid>.tmp" and "-<n>" come on top.
+    # At most 120 bytes: a file name may have 255, and "-<n>" and a sidecar's ".meta.json" come on top.
     stem = stem.encode("utf-8")[:120].decode("utf-8", "ignore").strip("._-") or "bai-viet"
     return f"{stem}.{ext.lower()}"
 

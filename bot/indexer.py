@@ -100,16 +100,17 @@ def encode(a: AnalyzedArticle) -> Encoded:
     )
 
 
-# A job: (project-relative path, file path, largest size accepted). The worker reads the file
-# itself (the parent only hashed it), so no article text is held in the parent or pickled.
-Job = tuple[str, str, int]
+# A job: (project-relative path, file path, largest size accepted, the corpus directories it may
+# lie in). The worker reads the file itself (the parent only hashed it), so no article text is
+# held in the parent or pickled.
+Job = tuple[str, str, int, tuple[Path, ...]]
 JobResult = tuple[str, Encoded] | str  # (content hash, analysis) or why the file is skipped
 
 
 def _analyze_job(job: Job) -> tuple[str, JobResult]:
-    path, file, max_bytes = job
+    path, file, max_bytes, roots = job
     try:
-        text, ident, overrides = read_article(Path(file), max_bytes)
+        text, ident, overrides = read_article(Path(file), max_bytes, roots)
         return path, (content_hash(ident), encode(analyze_text(text, overrides)))
     except CorpusError as e:
         return path, str(e)
@@ -372,7 +373,7 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
                 unchanged[rel] = k.hash
                 continue
             try:
-                _text, ident, _overrides = read_article(f.path, settings.max_file_bytes)
+                _text, ident, _overrides = read_article(f.path, settings.max_file_bytes, settings.corpus_dirs)
             except CorpusError as e:
                 problems.append(FileProblem(rel, str(e)))
                 continue
@@ -391,7 +392,7 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
             unchanged[rel] = h  # only the file's mtime moved: refresh it, no re-analysis
             continue
         if h not in cached:
-            to_analyze.append((rel, str(f.path), settings.max_file_bytes))
+            to_analyze.append((rel, str(f.path), settings.max_file_bytes, settings.corpus_dirs))
     failed = {p.path for p in problems}
     removed = [p for p in known if p not in files or p in failed]
     return _Plan(files, known, unchanged, updated, to_analyze, removed, problems)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,10 @@ from bot.text.places import Gazetteer
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 SIDECAR_SUFFIX = ".meta.json"
+OUTSIDE_CORPUS = "liên kết trỏ ra ngoài thư mục kho bài viết; tệp không được đọc"
+# Opened without following a last link (the path is resolved first) and without waiting on a
+# named pipe put there after the scan.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ def scan(dirs: tuple[Path, ...]) -> tuple[list[ArticleFile], list[tuple[Path, st
     """Article files under the corpus directories, sorted; and entries that could not be listed."""
     found: dict[str, ArticleFile] = {}
     problems: list[tuple[Path, str]] = []
+    roots = corpus_roots(dirs)
     for d in dirs:
         if not d.exists():
             continue
@@ -65,6 +72,10 @@ def scan(dirs: tuple[Path, ...]) -> tuple[list[ArticleFile], list[tuple[Path, st
                 except OSError as e:
                     problems.append((p, f"không đọc được thông tin tệp ({e.strerror})"))
                     continue
+                if not inside(real, roots):
+                    # A link to ../../.env or /etc/passwd would be quoted to anyone who asks.
+                    problems.append((p, OUTSIDE_CORPUS))
+                    continue
                 if not stat.S_ISREG(st.st_mode):
                     # A named pipe would block the reader forever; sockets and devices are no articles.
                     problems.append((p, "không phải tệp thông thường"))
@@ -81,20 +92,70 @@ def _utf8(name: str) -> bool:
     return True
 
 
+def corpus_roots(dirs: Iterable[Path]) -> tuple[str, ...]:
+    """The corpus directories with their links resolved: where a corpus file may really lie."""
+    return tuple(os.path.realpath(d) for d in dirs)
+
+
+def inside(real: str, roots: tuple[str, ...]) -> bool:
+    """Whether a resolved path lies in one of the (resolved) roots."""
+    return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
 def sidecar_of(path: Path) -> Path:
     return path.with_name(path.stem + SIDECAR_SUFFIX)
 
 
-def read_article(path: Path, max_bytes: int) -> tuple[str, bytes, dict[str, str | None]]:
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def _read_inside(path: Path, roots: tuple[str, ...], limit: int) -> bytes:
+    """The bytes of a regular file whose real path lies in `roots`.
+
+    Raises CorpusError (OUTSIDE_CORPUS, not a regular file), _TooLarge, or the OSError of the
+    system call that failed. The path is resolved, checked, opened without following a link,
+    and checked again by the descriptor's own path (Linux), so that a directory swapped for a
+    link in between cannot lead the read elsewhere.
+    """
+    real = os.path.realpath(path)
+    if not inside(real, roots):
+        raise CorpusError(OUTSIDE_CORPUS)
+    fd = os.open(real, _OPEN_FLAGS)
+    with os.fdopen(fd, "rb") as f:
+        try:
+            opened = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # no /proc (not Linux): the check before opening stands alone
+            opened = real
+        if not inside(opened, roots):
+            raise CorpusError(OUTSIDE_CORPUS)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise CorpusError("không phải tệp thông thường")
+        if st.st_size > limit:
+            raise _TooLarge(st.st_size)
+        data = f.read(limit + 1)
+    if len(data) > limit:  # grew since fstat
+        raise _TooLarge(len(data))
+    return data
+
+
+def read_article(
+    path: Path, max_bytes: int, roots: Iterable[Path] | None = None
+) -> tuple[str, bytes, dict[str, str | None]]:
     """The text, the bytes that identify this version (file + sidecar), and sidecar overrides.
 
-    Raises CorpusError with a Vietnamese reason for files that must be skipped.
+    The file and its sidecar are read only if their real paths lie in `roots` (the corpus
+    directories; by default the file's own directory). Raises CorpusError with a Vietnamese
+    reason for files that must be skipped, never OSError.
     """
+    real_roots = corpus_roots(roots) if roots is not None else corpus_roots([path.parent])
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise CorpusError(f"tệp quá lớn ({size:,} byte, giới hạn {max_bytes:,} byte)")
-        data = path.read_bytes()
+        data = _read_inside(path, real_roots, max_bytes)
+    except _TooLarge as e:
+        raise CorpusError(f"tệp quá lớn ({e.size:,} byte, giới hạn {max_bytes:,} byte)") from e
     except PermissionError as e:
         raise CorpusError("không có quyền đọc tệp") from e
     except OSError as e:
@@ -103,13 +164,11 @@ def read_article(path: Path, max_bytes: int) -> tuple[str, bytes, dict[str, str 
     overrides: dict[str, str | None] = {}
     side = sidecar_of(path)
     ident = data
-    if side.exists():
-        if not side.is_file():
-            raise CorpusError(f"tệp siêu dữ liệu {side.name} không phải tệp thông thường")
+    raw = _read_sidecar(side, real_roots, max_bytes)
+    if raw is not None:
         try:
-            raw = side.read_bytes()
             loaded = json.loads(raw.decode("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise CorpusError(f"tệp siêu dữ liệu {side.name} không hợp lệ ({e})") from e
         if not isinstance(loaded, dict):
             raise CorpusError(f"tệp siêu dữ liệu {side.name} phải là một đối tượng JSON")
@@ -121,6 +180,26 @@ def read_article(path: Path, max_bytes: int) -> tuple[str, bytes, dict[str, str 
             raise CorpusError(f"tệp siêu dữ liệu {side.name}: ngày {date!r} không đúng dạng YYYY-MM-DD")
         ident = data + b"\0sidecar\0" + raw
     return text, ident, overrides
+
+
+def _read_sidecar(side: Path, roots: tuple[str, ...], max_bytes: int) -> bytes | None:
+    """The sidecar's bytes (no larger than an article may be); None when there is none. A name
+    too long for the file system means there cannot be one (an article whose stem has 246 to
+    251 bytes): the article is read without."""
+    try:
+        return _read_inside(side, roots, max_bytes)
+    except CorpusError as e:
+        raise CorpusError(f"tệp siêu dữ liệu {side.name}: {e}") from e
+    except _TooLarge as e:
+        raise CorpusError(
+            f"tệp siêu dữ liệu {side.name} quá lớn ({e.size:,} byte, giới hạn {max_bytes:,} byte)"
+        ) from e
+    except OSError as e:
+        if e.errno in (errno.ENOENT, errno.ENAMETOOLONG, errno.ENOTDIR):
+            return None
+        if isinstance(e, PermissionError):
+            raise CorpusError(f"không có quyền đọc tệp siêu dữ liệu {side.name}") from e
+        raise CorpusError(f"tệp siêu dữ liệu {side.name} không đọc được ({e.strerror or e})") from e
 
 
 def _iso_date(value: str) -> bool:
@@ -168,7 +247,7 @@ def decode(data: bytes) -> str:
 
 
 # Bump when cleaning, passage splitting or analysis changes: cached analyses are then redone.
-ANALYSIS_VERSION = b"analysis-v6"
+ANALYSIS_VERSION = b"analysis-v7"
 
 
 def content_hash(ident: bytes) -> str:
@@ -180,5 +259,5 @@ def parse_article(text: str, overrides: dict[str, str | None], gazetteer: Gazett
     passages = make_passages(clean.paragraphs)
     if not passages:
         raise CorpusError("tệp không có nội dung bài viết")
-    meta = extract(text, clean, gazetteer).merged(overrides)
+    meta = extract(text, clean, gazetteer).merged(overrides).bounded()
     return ParsedArticle(meta, passages)

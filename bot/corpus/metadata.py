@@ -14,6 +14,11 @@ from bot.text.normalize import fix_tone_placement
 from bot.text.places import Gazetteer, Place, PlaceMention, marked_towns
 
 NEW_ERA = "2025-07-01"  # the reorganisation: no district level, 34 provinces
+# Longest value kept for each field, in characters, whether from a sidecar or from the text: a
+# citation is one line under the quote, and a 1 MB title would split an answer into hundreds of
+# messages. The longest real headlines run to about 200 characters, outlet names to 60, unit
+# names to 30; 2,000 characters is the URL length browsers and Telegram handle everywhere.
+FIELD_LIMITS = {"title": 300, "publisher": 120, "place": 80, "province": 80, "url": 2000}
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,26 @@ class ArticleMeta:
         if out.date and out.date != self.date:
             out = replace(out, year=int(out.date[:4]))
         return out
+
+    def bounded(self) -> ArticleMeta:
+        """Each field within FIELD_LIMITS: text cut at a space with "…"; a link too long to be
+        whole is dropped, since a cut one leads nowhere."""
+        cut = {
+            name: _cut(getattr(self, name), limit)
+            for name, limit in FIELD_LIMITS.items()
+            if name != "url" and len(getattr(self, name) or "") > limit
+        }
+        if self.url is not None and len(self.url) > FIELD_LIMITS["url"]:
+            cut["url"] = None
+        return replace(self, **cut) if cut else self
+
+
+def _cut(text: str, limit: int) -> str:
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip() + "…"
 
 
 # ---------------------------------------------------------------- title

@@ -18,7 +18,9 @@ from bot import texts
 from bot.config import Settings
 from bot.errors import BotError, ConfigError
 from bot.tg import handlers
+from bot.tg.callbacks import ButtonSigner
 from bot.tg.logsafe import install_redaction
+from bot.tg.outbox import PerSenderUpdates
 from bot.tg.resilience import TelegramRateLimiter
 
 if TYPE_CHECKING:
@@ -100,8 +102,9 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    # Questions from different people are handled concurrently; the Engine is safe for that.
-    builder = builder.concurrent_updates(True)
+    # Questions from different people are handled concurrently (the Engine is safe for that),
+    # a few of one person's at a time, so that nobody's flood fills the slots (outbox.py).
+    builder = builder.concurrent_updates(PerSenderUpdates())
     application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
     if engine is not None:
         application.bot_data["engine"] = engine
@@ -119,6 +122,7 @@ async def _post_init(application: Application) -> None:
         application.bot_data["engine"] = await Engine.open(settings)
         application.bot_data["owns_engine"] = True
     engine = application.bot_data["engine"]
+    application.bot_data["buttons"] = ButtonSigner(engine.key_for("buttons"))
     coverage = engine.coverage()
     log.info("engine ready: %d articles, %d passages", coverage.articles, coverage.passages)
     try:

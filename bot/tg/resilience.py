@@ -18,6 +18,8 @@ import httpx
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter
 
+from bot.tg.outbox import FairBudget, queue_key
+
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_RETRIES = 3  # 429: wait what Telegram asks, up to three times
@@ -54,8 +56,12 @@ def is_unreachable_user(error: BaseException) -> bool:
 
 
 class TelegramRateLimiter(AIORateLimiter):
-    """PTB's AIORateLimiter (Telegram's flood limits; waits out a 429 and retries) that also
-    retries requests Telegram never processed (5xx, no connection), with a short backoff."""
+    """PTB's AIORateLimiter (20 messages a minute per group; waits out a 429 and retries) that
+    also retries requests Telegram never processed (5xx, no connection), with a short backoff.
+
+    The overall budget (`overall_max_rate` messages a second) is not AIORateLimiter's single
+    line but a FairBudget: a line per sender, served in turn (see outbox.py).
+    """
 
     def __init__(
         self,
@@ -65,7 +71,8 @@ class TelegramRateLimiter(AIORateLimiter):
         backoff: float = NETWORK_BACKOFF,
         max_retries: int = RETRY_AFTER_RETRIES,
     ) -> None:
-        super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
+        super().__init__(overall_max_rate=0, max_retries=max_retries)
+        self.budget = FairBudget(overall_max_rate) if overall_max_rate > 0 else None
         self.network_retries = network_retries
         self.backoff = backoff
 
@@ -83,6 +90,10 @@ class TelegramRateLimiter(AIORateLimiter):
             return await callback(*args, **kwargs)
         attempt = 0
         while True:
+            if self.budget is not None and data.get("chat_id") is not None:
+                # As AIORateLimiter counted: what goes to a chat (answers to button presses,
+                # getUpdates and the like go at once).
+                await self.budget.acquire(queue_key(data["chat_id"]))
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except TelegramError as e:

@@ -117,14 +117,14 @@ async def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexes(
     # is raised where the operating system would raise it.
     (articles / "no-permission.txt").write_text(SAM_SON, encoding="utf-8")
     expected["data/articles/no-permission.txt"] = "không có quyền đọc tệp"
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "no-permission.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+    def refusing_open(path, flags, *args, **kwargs):
+        if os.fsdecode(path).endswith("no-permission.txt"):
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
 
     settings = settings_for(root)
     eng = await Engine.open(settings, build=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,10 +178,11 @@ async def test_full_disk(engine: Engine, settings: Settings, monkeypatch: pytest
     assert engine.answer(SAM_SON_Q).refused
 
     # The disk itself full: the upload is not saved, and nothing half-written is left behind.
-    def no_space(self: Path, data: bytes) -> int:
-        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+    # (A full disk shows when the written bytes are flushed to it.)
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_bytes", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(StorageError) as e:
         await engine.add_article("bim-son.txt", SAM_SON.replace("Sầm Sơn", "Bỉm Sơn").encode())
     assert_vietnamese_admin_error(e.value, "Không lưu được tệp", "ổ đĩa đã đầy")

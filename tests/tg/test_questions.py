@@ -94,7 +94,7 @@ async def test_xem_them_sends_new_passages_and_drops_its_button(tg: Updates, api
     first = api.sent()[0]
     first_text = rendered(first["text"], "HTML")
     data = await tg.press(texts.BTN_MORE)
-    assert re.fullmatch(r"m:\d+:1", data)
+    assert re.fullmatch(r"m:\d+:1:[A-Za-z0-9_-]{16}", data)  # signed for this chat (test_tg_buttons.py)
     assert api.called("answerCallbackQuery")
     # The original answer keeps only the feedback buttons.
     (edit,) = api.called("editMessageReplyMarkup")
@@ -156,10 +156,10 @@ async def test_xem_them_gives_the_same_pages_as_the_terminal(
     assert terminal_pages == bot_pages
 
 
-async def test_xem_them_for_a_forgotten_question(tg: Updates, api: FakeBotAPI):
+async def test_xem_them_for_a_forgotten_question(tg: Updates, api: FakeBotAPI, app):
     await tg.send(tg.text(QUESTION))
     message = api.last_message_with_keyboard(USER_ID)
-    await tg.send(tg.callback("m:999999:1", message))
+    await tg.send(tg.callback(app.bot_data["buttons"].more(USER_ID, 999999, 1), message))
     (answer,) = api.called("answerCallbackQuery")
     assert answer["text"] == texts.QUESTION_GONE and answer["show_alert"] is True
 

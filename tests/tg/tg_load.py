@@ -10,6 +10,8 @@ for the flood also split into the questions asked during the flood and the other
     .venv/bin/python tests/tg/tg_load.py --users 50 --questions 20 --send-rate 30  # Telegram's limit
     .venv/bin/python tests/tg/tg_load.py --users 10 --questions 20 --think 0.3 --rate-limit 20 \
         --send-rate 30 --flood 300 --flood-delay 2                                # a flooder joins
+    .venv/bin/python tests/tg/tg_load.py --users 1 --questions 30 --think 0.2 --rate-limit 20 \
+        --send-rate 30 --flood 300 --flood-text '?!'        # 300 messages that each cost a reply
 
 tests/tg/test_tg_load.py runs these in the suite. Nothing leaves 127.0.0.1.
 """
@@ -90,6 +92,7 @@ class LoadAPI(FakeBotAPI):
         self.think = think
         self.flood_replies: list[str] = []
         self.flood_window = (0.0, 0.0)
+        self.last_flood_reply = 0.0
         self.admin_replies: list[str] = []
         self.reload_window = (0.0, 0.0)
         self._message_ids = iter(range(1, 10**9))
@@ -108,6 +111,7 @@ class LoadAPI(FakeBotAPI):
         chat = int(params["chat_id"])
         if chat == FLOODER:
             self.flood_replies.append(params["text"])
+            self.last_flood_reply = now
         elif chat == ADMIN:
             self.admin_replies.append(params["text"])
             if params["text"].startswith("✅"):
@@ -125,11 +129,18 @@ class LoadAPI(FakeBotAPI):
                 self.done.set()
         return result
 
-    def flood(self, count: int, seconds: float, delay: float) -> None:
+    def flood(self, count: int, seconds: float, delay: float, text: str | None = None) -> None:
+        """`count` messages from one user over `seconds`: questions, or `text` each time ("?!",
+        "/nguon": what costs the bot a reply but is no question)."""
         time.sleep(delay)
         start = time.monotonic()
         for i in range(count):
-            self.push_update(message(FLOODER, QUESTIONS[i % len(QUESTIONS)], next(self._message_ids)))
+            update = message(FLOODER, text or QUESTIONS[i % len(QUESTIONS)], next(self._message_ids))
+            if text and text.startswith("/"):
+                update["message"]["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+                ]
+            self.push_update(update)
             time.sleep(max(0.0, start + (i + 1) * seconds / count - time.monotonic()))
         self.flood_window = (start, time.monotonic())
 
@@ -213,8 +224,12 @@ class Result:
     during_reload_p50_ms: float = 0.0  # questions asked while a /reload ran
     during_reload_p95_ms: float = 0.0
     during_reload_count: int = 0
-    during_flood_p50_ms: float = 0.0  # the other users' questions asked while the flood ran
+    # The other users' questions asked from the flood's first message until its last reply (a
+    # backlog of replies to the flooder outlasts the flood itself).
+    during_flood_p50_ms: float = 0.0
     during_flood_p95_ms: float = 0.0
+    during_flood_max_ms: float = 0.0
+    during_flood_count: int = 0
     outside_flood_p50_ms: float = 0.0
     outside_flood_p95_ms: float = 0.0
     stderr_tail: str = ""
@@ -233,10 +248,11 @@ class Result:
             )
         if self.flood_sent:
             line += (
-                f"; flooder sent {self.flood_sent}, got {self.flood_answers} answers and "
+                f"; flooder sent {self.flood_sent}, got {self.flood_answers} replies and "
                 f"{self.flood_warnings} slow-down notice: {self.flood_sent - self.flood_answers} throttled; "
-                f"the others' latency during the flood p50 {self.during_flood_p50_ms:.0f} ms, "
-                f"p95 {self.during_flood_p95_ms:.0f} ms, outside it p50 {self.outside_flood_p50_ms:.0f} ms, "
+                f"the others' {self.during_flood_count} questions during the flood p50 "
+                f"{self.during_flood_p50_ms:.0f} ms, p95 {self.during_flood_p95_ms:.0f} ms, "
+                f"max {self.during_flood_max_ms:.0f} ms, outside it p50 {self.outside_flood_p50_ms:.0f} ms, "
                 f"p95 {self.outside_flood_p95_ms:.0f} ms"
             )
         return line
@@ -263,6 +279,7 @@ def run_load(
     flood: int = 0,
     flood_seconds: float = 3.0,
     flood_delay: float = 1.0,
+    flood_text: str | None = None,
     reload_after: float | None = None,
     timeout: float = 300.0,
     user_base: int = USER_BASE,
@@ -313,7 +330,7 @@ def run_load(
                 ).start()
             if flood:
                 flooder = threading.Thread(
-                    target=api.flood, args=(flood, flood_seconds, flood_delay), daemon=True
+                    target=api.flood, args=(flood, flood_seconds, flood_delay, flood_text), daemon=True
                 )
                 flooder.start()
             api.done.wait(timeout)
@@ -353,6 +370,7 @@ def run_load(
         problems.append("the /reload did not report")
     in_reload = [t for u in population for at, t in u.latencies if r_start <= at <= r_end]
     start, end = api.flood_window
+    end = max(end, api.last_flood_reply)
     during = [t for u in population for at, t in u.latencies if start <= at <= end]
     outside = [t for u in population for at, t in u.latencies if not start <= at <= end]
     warnings = [r for r in api.flood_replies if r.startswith("Bạn đang hỏi hơi nhanh")]
@@ -377,6 +395,8 @@ def run_load(
         during_reload_count=len(in_reload),
         during_flood_p50_ms=statistics.median(during) * 1000 if during else 0.0,
         during_flood_p95_ms=percentile(during, 95) * 1000 if during else 0.0,
+        during_flood_max_ms=max(during) * 1000 if during else 0.0,
+        during_flood_count=len(during),
         outside_flood_p50_ms=statistics.median(outside) * 1000 if outside else 0.0,
         outside_flood_p95_ms=percentile(outside, 95) * 1000 if outside else 0.0,
         stderr_tail=err[-3000:],
@@ -400,6 +420,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flood-seconds", type=float, default=3.0, help="over how many seconds")
     parser.add_argument("--flood-delay", type=float, default=1.0, help="seconds after the users start")
     parser.add_argument(
+        "--flood-text", help="what each flood message says ('?!', '/nguon'; default: the questions)"
+    )
+    parser.add_argument(
         "--reload-after", type=float, help="seconds after the start, a new article and /reload"
     )
     parser.add_argument(
@@ -420,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
             flood=args.flood,
             flood_seconds=args.flood_seconds,
             flood_delay=args.flood_delay,
+            flood_text=args.flood_text,
             reload_after=args.reload_after,
             profile=args.profile,
         )

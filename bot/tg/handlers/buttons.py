@@ -13,11 +13,14 @@ from bot import texts
 from bot.answer.render import render_html
 from bot.errors import BotError
 from bot.models import Answer
+from bot.tg.callbacks import ButtonSigner
 from bot.tg.handlers.common import (
     Context,
     engine_of,
     reply_html,
+    signer_of,
     stop_spinner,
+    user_tag,
     within_rate_limit,
 )
 from bot.tg.split import split_html
@@ -29,24 +32,33 @@ log = logging.getLogger(__name__)
 
 SOURCES_PER_PAGE = 8
 
-# Callback data (at most 64 bytes): more passages, feedback, a page of /nguon.
-CB_MORE = re.compile(r"^m:(\d{1,12}):(\d{1,4})$")
-CB_FEEDBACK = re.compile(r"^f:(\d{1,12}):(-1|1)$")
+# Callback data (at most 64 bytes): more passages and feedback, signed (bot/tg/callbacks.py:
+# CB_MORE, CB_FEEDBACK); a page of /nguon, which shows nobody's question.
 CB_SOURCES = re.compile(r"^s:(\d{1,4})$")
 
 
 def answer_keyboard(
-    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool
+    answer: Answer, qid: int | None, next_offset: int, *, feedback: bool, chat_id: int, signer: ButtonSigner
 ) -> InlineKeyboardMarkup | None:
+    """The buttons under an answer, signed for the chat it goes to."""
     row: list[InlineKeyboardButton] = []
     if qid is None:
         return None
     if answer.has_more and answer.quotes:
-        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=f"m:{qid}:{next_offset}"))
+        row.append(InlineKeyboardButton(texts.BTN_MORE, callback_data=signer.more(chat_id, qid, next_offset)))
     if feedback and answer.quotes and not answer.refused:
-        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=f"f:{qid}:1"))
-        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=f"f:{qid}:-1"))
+        row.append(InlineKeyboardButton(texts.BTN_UP, callback_data=signer.feedback(chat_id, qid, 1)))
+        row.append(InlineKeyboardButton(texts.BTN_DOWN, callback_data=signer.feedback(chat_id, qid, -1)))
     return InlineKeyboardMarkup([row]) if row else None
+
+
+async def refuse_foreign_button(update: Update, context: Context) -> None:
+    """A button whose data was forged, altered, or made for another chat: nothing happens."""
+    user = update.effective_user
+    log.warning(
+        "button data not signed for this chat, from user %s", user_tag(context, user.id if user else None)
+    )
+    await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=True)
 
 
 def without_more_button(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -80,10 +92,14 @@ def sources_view(engine: Engine, page: int) -> tuple[str, InlineKeyboardMarkup |
 async def on_more(update: Update, context: Context) -> None:
     """'Xem thêm': the user sees the next passages for the same question in a new message."""
     query = update.callback_query
-    m = CB_MORE.match(query.data or "")
-    qid, offset = int(m.group(1)), int(m.group(2))
     if not await within_rate_limit(update, context):
         return
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    press = signer_of(context).open_more(query.data or "", chat_id)
+    if press is None:
+        await refuse_foreign_button(update, context)
+        return
+    qid, offset = press.question_id, press.value
     engine = engine_of(context)
     question = await engine.logged_question(qid)
     if question is None:
@@ -94,7 +110,7 @@ async def on_more(update: Update, context: Context) -> None:
     shown = (message.text or "") if message else ""
     answer, offset = engine.more(question, offset, shown)  # the same pages as the terminal's "thêm"
     html_text = render_html(answer)
-    markup = answer_keyboard(answer, qid, offset, feedback=False)
+    markup = answer_keyboard(answer, qid, offset, feedback=False, chat_id=chat_id, signer=signer_of(context))
     if message is None:  # too old to reply to: send to the chat
         for i, piece in enumerate(pieces := split_html(html_text)):
             await context.bot.send_message(
@@ -113,8 +129,12 @@ async def on_more(update: Update, context: Context) -> None:
 async def on_feedback(update: Update, context: Context) -> None:
     """👍/👎: the user sees a short thank-you toast; the vote is stored with the question."""
     query = update.callback_query
-    m = CB_FEEDBACK.match(query.data or "")
-    qid, value = int(m.group(1)), int(m.group(2))
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    press = signer_of(context).open_feedback(query.data or "", chat_id)
+    if press is None:
+        await refuse_foreign_button(update, context)
+        return
+    qid, value = press.question_id, press.value
     engine = engine_of(context)
     try:
         await engine.feedback(qid, engine.hash_user(query.from_user.id), value)

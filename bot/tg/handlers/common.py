@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
@@ -16,6 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.config import Settings
+from bot.tg.callbacks import ButtonSigner
 from bot.tg.ratelimit import SlidingWindowLimiter
 from bot.tg.split import split_html
 
@@ -39,6 +41,10 @@ def settings_of(context: Context) -> Settings:
 
 def limiter_of(context: Context) -> SlidingWindowLimiter:
     return context.application.bot_data["limiter"]
+
+
+def signer_of(context: Context) -> ButtonSigner:
+    return context.application.bot_data["buttons"]
 
 
 def is_admin(update: Update, context: Context) -> bool:
@@ -117,7 +123,8 @@ async def stop_spinner(update: Update) -> None:
 
 
 async def within_rate_limit(update: Update, context: Context) -> bool:
-    """Counts one question; when over the limit, says so politely once and returns False."""
+    """Counts one update that costs a reply (a question, a hint, a command, a button press)
+    against its sender; when over the limit, says so politely once and returns False."""
     user = update.effective_user
     if user is None:
         return True
@@ -131,6 +138,21 @@ async def within_rate_limit(update: Update, context: Context) -> bool:
     elif limiter.should_warn(user.id) and update.effective_message is not None:
         await update.effective_message.reply_text(text)
     return False
+
+
+Handler = Callable[[Update, Context], Awaitable[None]]
+
+
+def costs_reply(handler: Handler) -> Handler:
+    """For a handler that always replies: the update counts against its sender's limit first,
+    so a flood of /nguon or button presses is throttled as a flood of questions is."""
+
+    @functools.wraps(handler)
+    async def limited(update: Update, context: Context) -> None:
+        if await within_rate_limit(update, context):
+            await handler(update, context)
+
+    return limited
 
 
 def addressed_question(message: Message, bot_id: int, bot_username: str | None) -> str | None:

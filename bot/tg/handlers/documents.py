@@ -21,6 +21,7 @@ from bot.tg.handlers.common import (
     settings_of,
     typing,
     user_tag,
+    within_rate_limit,
 )
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,10 @@ async def on_document(update: Update, context: Context) -> None:
     message = update.effective_message
     if is_group(update):
         if addressed_question(message, context.bot.id, context.bot.username) is not None:
-            await message.reply_text(texts.HINT_DOCUMENT_GROUP)
+            if await within_rate_limit(update, context):
+                await message.reply_text(texts.HINT_DOCUMENT_GROUP)
+        return
+    if not await within_rate_limit(update, context):
         return
     if not is_admin(update, context):
         log.info("document from non-admin user %s ignored", user_tag(context, update.effective_user.id))
@@ -88,4 +92,5 @@ async def on_other_message(update: Update, context: Context) -> None:
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
             return
-    await message.reply_text(texts.HINT_MEDIA)
+    if await within_rate_limit(update, context):
+        await message.reply_text(texts.HINT_MEDIA)

@@ -21,6 +21,7 @@ from bot.tg.handlers.common import (
     engine_of,
     reply_html,
     settings_of,
+    signer_of,
     typing_if_slow,
     within_rate_limit,
 )
@@ -37,12 +38,12 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         return
     engine = engine_of(context)
     question = question.strip()
-    # "?!", "👍", a question too long: a hint, not a logged question, and not counted against the limit.
+    if not await within_rate_limit(update, context):  # a hint costs a reply as an answer does
+        return
+    # "?!", "👍", a question too long: a hint, not a logged question.
     problem = texts.check_question(question, settings_of(context).max_question_chars, engine.coverage())
     if problem is not None:
         await message.reply_text(html.escape(problem, quote=False))  # it names the corpus's places
-        return
-    if not await within_rate_limit(update, context):
         return
     user = update.effective_user
     user_hash = engine.hash_user(user.id) if user else None
@@ -55,8 +56,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
             engine.log(question, answer, user=user_hash, channel="telegram", latency_ms=latency)
         )
         await asyncio.wait([logging_task], timeout=LOG_WAIT)
+    signed = {"chat_id": message.chat_id, "signer": signer_of(context)}
     if logging_task.done():
-        markup = answer_keyboard(answer, logging_task.result(), 1, feedback=True)
+        markup = answer_keyboard(answer, logging_task.result(), 1, feedback=True, **signed)
         await reply_html(message, render_html(answer), markup)
         return
     # The log waits for the database (a reload writing the new index holds its write lock for
@@ -65,7 +67,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         sent = await reply_html(message, render_html(answer))
     finally:
         qid = await logging_task
-    markup = answer_keyboard(answer, qid, 1, feedback=True)
+    markup = answer_keyboard(answer, qid, 1, feedback=True, **signed)
     if sent is not None and markup is not None:
         try:
             await sent.edit_reply_markup(markup)
@@ -90,6 +92,7 @@ async def cmd_hoi(update: Update, context: Context) -> None:
     """/hoi <câu hỏi>: the user sees the answer, or how to use /hoi when nothing follows it."""
     question = command_argument(update.effective_message)
     if not question:
-        await update.effective_message.reply_text(texts.HINT_HOI_EMPTY)
+        if await within_rate_limit(update, context):
+            await update.effective_message.reply_text(texts.HINT_HOI_EMPTY)
         return
     await answer_question(update, context, question)

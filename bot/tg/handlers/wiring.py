@@ -6,10 +6,9 @@ from __future__ import annotations
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.config import Settings
+from bot.tg.callbacks import CB_FEEDBACK, CB_MORE
 from bot.tg.handlers.admin import cmd_reload, cmd_stats
 from bot.tg.handlers.buttons import (
-    CB_FEEDBACK,
-    CB_MORE,
     CB_SOURCES,
     on_feedback,
     on_more,
@@ -17,6 +16,7 @@ from bot.tg.handlers.buttons import (
     on_stale_button,
 )
 from bot.tg.handlers.commands import cmd_help, cmd_nguon, cmd_start, on_unknown_command
+from bot.tg.handlers.common import costs_reply
 from bot.tg.handlers.documents import on_document, on_other_message
 from bot.tg.handlers.errors import on_error
 from bot.tg.handlers.questions import cmd_hoi, on_group_text, on_private_text
@@ -32,20 +32,23 @@ def register(application: Application, settings: Settings) -> None:
     groups = filters.ChatType.GROUPS
     application.add_handlers(
         [
+            # Handlers that always reply are counted against their sender's limit here
+            # (costs_reply); the others count only when they reply (a question, a hint, a group
+            # message addressed to the bot).
             # commands
-            CommandHandler("start", cmd_start, filters=new),
-            CommandHandler("help", cmd_help, filters=new),
+            CommandHandler("start", costs_reply(cmd_start), filters=new),
+            CommandHandler("help", costs_reply(cmd_help), filters=new),
             CommandHandler("hoi", cmd_hoi, filters=new),
-            CommandHandler("nguon", cmd_nguon, filters=new),
-            CommandHandler("reload", cmd_reload, filters=new),
-            CommandHandler("stats", cmd_stats, filters=new),
+            CommandHandler("nguon", costs_reply(cmd_nguon), filters=new),
+            CommandHandler("reload", costs_reply(cmd_reload), filters=new),
+            CommandHandler("stats", costs_reply(cmd_stats), filters=new),
             # buttons
             CallbackQueryHandler(on_more, pattern=CB_MORE),
-            CallbackQueryHandler(on_feedback, pattern=CB_FEEDBACK),
-            CallbackQueryHandler(on_sources_page, pattern=CB_SOURCES),
-            CallbackQueryHandler(on_stale_button),  # last: any button not matched above
+            CallbackQueryHandler(costs_reply(on_feedback), pattern=CB_FEEDBACK),
+            CallbackQueryHandler(costs_reply(on_sources_page), pattern=CB_SOURCES),
+            CallbackQueryHandler(costs_reply(on_stale_button)),  # last: any button not matched above
             # messages
-            MessageHandler(new & private & filters.COMMAND, on_unknown_command),
+            MessageHandler(new & private & filters.COMMAND, costs_reply(on_unknown_command)),
             MessageHandler(new & private & filters.TEXT, on_private_text),
             MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, on_group_text),
             MessageHandler(new & filters.Document.ALL, on_document),
