@@ -20,8 +20,11 @@ from bot.texts import (
     CHAT_MORE,
     CHAT_PROMPT,
     CHAT_QUIT,
+    EMPTY_FOLDER,
     INDEX_PROGRESS,
     INDEX_UNIT,
+    NO_SUCH_FILE,
+    added_line,
     chat_welcome,
     config_error,
     index_report,
@@ -181,6 +184,45 @@ async def cmd_chat(settings: Settings) -> int:
         await engine.close()
 
 
+async def cmd_add(settings: Settings, items: Sequence[str]) -> int:
+    """Copy files (or every article file of a directory) and fetch links into the articles
+    directory, index them with one reload, and report each."""
+    from pathlib import Path
+
+    from bot import corpus_admin
+    from bot.corpus.formats import SUFFIXES
+    from bot.web.fetch import link_in
+
+    engine = await _open(settings, quiet=True)
+    try:
+        given: list[tuple[str, corpus_admin.Incoming | corpus_admin.AddOutcome]] = []
+        for item in items:
+            if link_in(item) or "://" in item:
+                given.append((item, await corpus_admin.fetch_link(engine, item)))
+                continue
+            path = Path(item)
+            if path.is_dir():
+                files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+                if not files:
+                    given.append((item, corpus_admin.AddOutcome(item, reason=EMPTY_FOLDER)))
+                for f in files:
+                    given.append((str(f), corpus_admin.Incoming(f.name, f.read_bytes())))
+            elif path.is_file():
+                given.append((item, corpus_admin.Incoming(path.name, path.read_bytes())))
+            else:
+                given.append((item, corpus_admin.AddOutcome(item, reason=NO_SUCH_FILE)))
+        incoming = [x for _, x in given if isinstance(x, corpus_admin.Incoming)]
+        added = iter(await engine.add_articles(incoming) if incoming else [])
+        failed = 0
+        for shown, x in given:
+            outcome = next(added) if isinstance(x, corpus_admin.Incoming) else x
+            print(added_line(shown, outcome))
+            failed += outcome.info is None
+        return 1 if failed else 0
+    finally:
+        await engine.close()
+
+
 async def cmd_index(settings: Settings, force: bool) -> int:
     from bot.engine import Engine
 
@@ -203,6 +245,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("chat", help="trò chuyện trong terminal")
     p_index = sub.add_parser("index", help="lập hoặc cập nhật chỉ mục")
     p_index.add_argument("--force", action="store_true", help="ghi lại chỉ mục dù không có gì thay đổi")
+    p_add = sub.add_parser(
+        "add",
+        help="thêm tệp (.txt .md .html .docx .pdf, hoặc cả thư mục) hay liên kết vào kho và lập chỉ mục",
+    )
+    p_add.add_argument("items", nargs="+", metavar="PATH|URL")
     sub.add_parser("run", help="chạy bot Telegram")
     p_sources = sub.add_parser("sources", help="liệt kê các bài trong kho và thông tin trích dẫn của chúng")
     p_sources.add_argument("--json", action="store_true", help="một đối tượng JSON mỗi bài")
@@ -230,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cmd_chat(settings))
         if args.command == "index":
             return asyncio.run(cmd_index(settings, args.force))
+        if args.command == "add":
+            return asyncio.run(cmd_add(settings, args.items))
         if args.command == "sources":
             return asyncio.run(cmd_sources(settings, args.json))
         if args.command == "run":

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.corpus.formats.limits import FormatLimits
 from bot.errors import ConfigError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,27 @@ def _int(env: Mapping[str, str], key: str, default: int) -> int:
         raise ConfigError(f"{key} must be an integer, got {raw!r}") from e
 
 
+def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{key} must be true or false, got {raw!r}")
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as e:
+        raise ConfigError(f"{key} must be a number, got {raw!r}") from e
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path
@@ -62,6 +84,14 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     workers: int = 0  # 0: one per core
     log_level: str = "INFO"
+    limits: FormatLimits = field(default_factory=FormatLimits)
+    fetch_timeout_seconds: float = 20.0  # a whole fetch, redirects and body included
+    fetch_max_redirects: int = 5
+    # Loopback and private addresses are refused so that a link cannot aim the bot at the host's
+    # own services; only tests against a local server turn this on.
+    fetch_allow_private: bool = False
+    # /xoa and /sua change only what was added (BOT_ARTICLES_DIR) unless this is on.
+    admin_edit_corpus: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, root: Path | None = None) -> Settings:
@@ -104,6 +134,18 @@ class Settings:
             webhook_secret=merged.get("WEBHOOK_SECRET") or None,
             workers=_int(merged, "BOT_WORKERS", 0),
             log_level=merged.get("LOG_LEVEL", "INFO").upper(),
+            limits=FormatLimits(
+                text_bytes=_int(merged, "MAX_FILE_BYTES", 2_000_000),
+                html_bytes=_int(merged, "MAX_HTML_BYTES", 3_000_000),
+                docx_bytes=_int(merged, "MAX_DOCX_BYTES", 20_000_000),
+                pdf_bytes=_int(merged, "MAX_PDF_BYTES", 20_000_000),
+                pdf_pages=_int(merged, "MAX_PDF_PAGES", 300),
+                chars=_int(merged, "MAX_EXTRACTED_CHARS", 1_500_000),
+            ),
+            fetch_timeout_seconds=_float(merged, "FETCH_TIMEOUT_SECONDS", 20.0),
+            fetch_max_redirects=_int(merged, "FETCH_MAX_REDIRECTS", 5),
+            fetch_allow_private=_bool(merged, "FETCH_ALLOW_PRIVATE", False),
+            admin_edit_corpus=_bool(merged, "ADMIN_EDIT_CORPUS", False),
         )
 
     def relpath(self, path: Path) -> str:

@@ -12,31 +12,25 @@ import secrets
 import sqlite3
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from bot import corpus_admin
 from bot.answer.render import render_plain
 from bot.config import Settings
-from bot.corpus.loader import ARTICLE_SUFFIXES, decode, parse_article
+from bot.corpus.loader import ARTICLE_SUFFIXES
 from bot.corpus.upload import free_path, save_upload
-from bot.errors import BotError, CorpusError, IndexNotReady, ReloadInProgress, StorageError, UploadRejected
+from bot.errors import BotError, IndexNotReady, ReloadInProgress, StorageError, UploadRejected
 from bot.indexer import PassageReader, Progress, load_snapshot, rebuild
 from bot.models import Answer, ArticleInfo, Coverage, ReloadReport, Source, Stats
 from bot.qa import answer_question
 from bot.search.snapshot import Snapshot
 from bot.storage.db import Database
-from bot.text.places import Gazetteer
-from bot.texts import (
-    BAD_EXTENSION,
-    NOTHING_MORE,
-    STORAGE_FAILED,
-    STORAGE_WHY,
-    UPLOAD_NOT_INDEXED,
-    file_not_accepted,
-    file_too_big,
-)
+from bot.texts import NOTHING_MORE, STORAGE_FAILED, STORAGE_WHY, UNSUPPORTED_FILE
 
 log = logging.getLogger(__name__)
+OnWait = corpus_admin.OnWait
 
 MORE_PAGES_TRIED = 3  # "more" skips at most this many pages whose passages were all shown already
 
@@ -223,34 +217,56 @@ class Engine:
                 raise storage_error(e, "reload") from e
             return report
 
-    async def add_article(self, filename: str, data: bytes) -> ArticleInfo:
-        """Save an uploaded article into the articles directory and index it."""
-        name = safe_filename(filename)
-        if len(data) > self.settings.max_file_bytes:
-            raise UploadRejected(
-                "file too large",
-                user_message=file_too_big(len(data), self.settings.max_file_bytes),
-            )
-        try:
-            text = decode(data)
-            parsed = parse_article(text, {}, Gazetteer.default())
-        except CorpusError as e:
-            raise UploadRejected(str(e), user_message=file_not_accepted(str(e))) from e
+    async def add_article(
+        self, filename: str, data: bytes, *, url: str | None = None, on_wait: OnWait | None = None
+    ) -> ArticleInfo:
+        """Save an article (any format) into the articles directory and index it.
+
+        The same bytes or link again give the article already there (`ArticleInfo.already`).
+        A running reload raises ReloadInProgress (the file is saved and the next reload indexes
+        it), unless `on_wait` is given: it is then called once and the reload is waited for.
+        """
+        return await corpus_admin.add_one(self, filename, data, url=url, on_wait=on_wait)
+
+    async def add_articles(
+        self, items: Sequence[corpus_admin.Incoming], *, on_wait: OnWait | None = None
+    ) -> list[corpus_admin.AddOutcome]:
+        """Several files at once, indexed by one reload; each with its outcome."""
+        return await corpus_admin.add_many(self, items, on_wait=on_wait)
+
+    async def add_link(self, url: str, *, on_wait: OnWait | None = None) -> ArticleInfo:
+        """Fetch a web page or document and add it like a file."""
+        return await corpus_admin.add_link(self, url, on_wait=on_wait)
+
+    def corpus_entries(self) -> list[corpus_admin.CorpusEntry]:
+        """The articles with their short ids (newest first), as /nguon lists them."""
+        return corpus_admin.entries(self)
+
+    def corpus_entry(self, article_id: str, *, to_change: bool = False) -> corpus_admin.CorpusEntry:
+        """The article with that short id; with to_change, only one admins may change."""
+        return (
+            corpus_admin.changeable(self, article_id)[0] if to_change else corpus_admin.find(self, article_id)
+        )
+
+    async def remove_article(self, article_id: str, *, on_wait: OnWait | None = None) -> Source:
+        """Delete an added article (its file and sidecar) and index again."""
+        return await corpus_admin.remove(self, article_id, on_wait=on_wait)
+
+    async def edit_article(
+        self, article_id: str, changes: str, *, on_wait: OnWait | None = None
+    ) -> ArticleInfo:
+        """Correct an added article's metadata (`ngay=… noi=… tieude=…`) in its sidecar and re-index it."""
+        return await corpus_admin.edit(self, article_id, changes, on_wait=on_wait)
+
+    def save_upload(self, name: str, data: bytes) -> Path:
+        """Write `data` under the articles directory as `name` (made free if taken by other bytes)."""
         try:
             self.settings.articles_dir.mkdir(parents=True, exist_ok=True)
             target = free_path(self.settings.articles_dir, name, data)
             save_upload(target, data)
         except OSError as e:
             raise storage_error(e, "save") from e
-        try:
-            await self.reload()
-        except StorageError as e:
-            raise storage_error(e, "upload") from e
-        rel = self.settings.relpath(target)
-        for a in self.snapshot.articles:
-            if a.path == rel:
-                return ArticleInfo(a, len(parsed.passages))
-        raise UploadRejected("indexed file missing", user_message=UPLOAD_NOT_INDEXED)
+        return target
 
     # ------------------------------------------------------------------ log and views
 
@@ -285,7 +301,7 @@ def safe_filename(filename: str) -> str:
     base = unicodedata.normalize("NFC", Path(filename.replace("\\", "/")).name).strip()
     stem, dot, ext = base.rpartition(".")
     if not dot or ("." + ext.lower()) not in ARTICLE_SUFFIXES:
-        raise UploadRejected(f"extension of {filename!r}", user_message=BAD_EXTENSION)
+        raise UploadRejected(f"extension of {filename!r}", user_message=UNSUPPORTED_FILE)
     stem = re.sub(r"[^\w\-]+", "_", stem).strip("._-")
     # At most 120 bytes: a file name may have 255, and "-<n>" and a sidecar's ".meta.json" come on top.
     stem = stem.encode("utf-8")[:120].decode("utf-8", "ignore").strip("._-") or "bai-viet"

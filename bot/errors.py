@@ -30,6 +30,12 @@ class UploadRejected(CorpusError):
     user_message = texts.FILE_NOT_ACCEPTED
 
 
+class CorpusChangeRefused(BotError):
+    """An admin's /xoa or /sua that cannot be done: an unknown id, a read-only article, a bad value."""
+
+    user_message = texts.CHANGE_REFUSED
+
+
 class ReloadInProgress(BotError):
     user_message = texts.RELOAD_BUSY
 

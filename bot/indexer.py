@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import Settings
-from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, read_article, scan
+from bot.corpus.formats.limits import FormatLimits
+from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, parse_document, read_document, scan
 from bot.errors import CorpusError, StorageError
 from bot.models import FileProblem, PassageText, ReloadReport
 from bot.search.bm25 import SEGMENT_BITS, BM25Index, compact_from_chunks, n_segments
@@ -44,12 +45,13 @@ from bot.search.snapshot import (
     SOURCE_FIELDS,
     AnalyzedArticle,
     Snapshot,
-    analyze_text,
+    analyze_parsed,
     article_from_meta,
     assemble,
 )
 from bot.storage.db import Database, now_iso
 from bot.text.analyze import _tokenizer
+from bot.text.places import Gazetteer
 
 Progress = Callable[[int, int], None]
 POOL_MIN_ARTICLES = 8  # below this, starting worker processes costs more than it saves
@@ -69,7 +71,7 @@ class Encoded:
 
     meta: dict[str, str | None]
     years: list[int]
-    passages: list[tuple[str, str | None, str | None]]
+    passages: list[tuple[str, str | None, str | None, int | None]]  # text, before, after, page
     vocab: list[str]  # the article's distinct tokens, first seen first
     ids: bytes  # int32 positions in vocab of every passage's tokens, passage after passage
     lengths: bytes  # int32 tokens per passage
@@ -89,7 +91,7 @@ def encode(a: AnalyzedArticle) -> Encoded:
     return Encoded(
         a.meta,
         a.years,
-        [(p.text, p.before, p.after) for p in a.passages],
+        [(p.text, p.before, p.after, p.page) for p in a.passages],
         list(vocab),
         np.asarray(ids, dtype=np.int32).tobytes(),
         np.asarray([len(t) for t in a.tokens], dtype=np.int32).tobytes(),
@@ -100,18 +102,21 @@ def encode(a: AnalyzedArticle) -> Encoded:
     )
 
 
-# A job: (project-relative path, file path, largest size accepted, the corpus directories it may
-# lie in). The worker reads the file itself (the parent only hashed it), so no article text is
-# held in the parent or pickled.
-Job = tuple[str, str, int, tuple[Path, ...]]
+# A job: (project-relative path, file path, limits of each format, the corpus directories it
+# may lie in). The worker reads the file itself (the parent only hashed it), so no article text
+# is held in the parent or pickled.
+Job = tuple[str, str, FormatLimits, tuple[Path, ...]]
 JobResult = tuple[str, Encoded] | str  # (content hash, analysis) or why the file is skipped
 
 
 def _analyze_job(job: Job) -> tuple[str, JobResult]:
-    path, file, max_bytes, roots = job
+    path, file, limits, roots = job
     try:
-        text, ident, overrides = read_article(Path(file), max_bytes, roots)
-        return path, (content_hash(ident), encode(analyze_text(text, overrides)))
+        doc = read_document(Path(file), limits, roots=roots)
+        return path, (
+            content_hash(doc.ident),
+            encode(analyze_parsed(parse_document(doc, Gazetteer.default()))),
+        )
     except CorpusError as e:
         return path, str(e)
     except Exception as e:  # a worker must report, never take the build down
@@ -182,8 +187,8 @@ class _CacheWriter:
                     ),
                 )
                 conn.executemany(
-                    "INSERT INTO passages (id, hash, seq, text, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                    [(first + i, h, i, t, b, a) for i, (t, b, a) in enumerate(e.passages)],
+                    "INSERT INTO passages (id, hash, seq, text, before, after, page) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(first + i, h, i, t, b, a, pg) for i, (t, b, a, pg) in enumerate(e.passages)],
                 )
             conn.execute("COMMIT")
         except BaseException:
@@ -373,12 +378,14 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
                 unchanged[rel] = k.hash
                 continue
             try:
-                _text, ident, _overrides = read_article(f.path, settings.max_file_bytes, settings.corpus_dirs)
+                # A web page, Word file or PDF is only identified here; its text is taken once,
+                # by the analysis, and only if it changed.
+                doc = read_document(f.path, settings.limits, extract_text=False, roots=settings.corpus_dirs)
             except CorpusError as e:
                 problems.append(FileProblem(rel, str(e)))
                 continue
             candidates.append(
-                (rel, content_hash(ident), ArticleFile(f.path, f.size, f.mtime_ns + side_mtime))
+                (rel, content_hash(doc.ident), ArticleFile(f.path, f.size, f.mtime_ns + side_mtime))
             )
 
     await asyncio.to_thread(read_changed)
@@ -392,7 +399,7 @@ async def _plan(db: Database, settings: Settings) -> _Plan:
             unchanged[rel] = h  # only the file's mtime moved: refresh it, no re-analysis
             continue
         if h not in cached:
-            to_analyze.append((rel, str(f.path), settings.max_file_bytes, settings.corpus_dirs))
+            to_analyze.append((rel, str(f.path), settings.limits, settings.corpus_dirs))
     failed = {p.path for p in problems}
     removed = [p for p in known if p not in files or p in failed]
     return _Plan(files, known, unchanged, updated, to_analyze, removed, problems)
@@ -722,10 +729,11 @@ def _start_snapshot(conn: sqlite3.Connection) -> None:
 def _write_array(conn: sqlite3.Connection, name: str, a: np.ndarray) -> None:
     """One of the snapshot's arrays, written piece by piece: never copied whole (the index of
     20,000 articles is over 100 MB)."""
+    if not a.size:  # an empty corpus: a view of no bytes cannot be cast
+        conn.execute("INSERT INTO snapshot_arrays (name, data) VALUES (?, zeroblob(0))", (name,))
+        return
     raw = memoryview(np.ascontiguousarray(a)).cast("B")
     cur = conn.execute("INSERT INTO snapshot_arrays (name, data) VALUES (?, zeroblob(?))", (name, raw.nbytes))
-    if not raw.nbytes:
-        return
     with conn.blobopen("snapshot_arrays", "data", cur.lastrowid) as blob:
         for i in range(0, raw.nbytes, BLOB_PIECE):
             blob.write(raw[i : i + BLOB_PIECE])
@@ -755,10 +763,10 @@ class PassageReader:
 
     def __call__(self, docs: list[int]) -> dict[int, PassageText]:
         ids = [int(self._doc_passage[d]) for d in docs]
-        q = f"SELECT id, text, before, after FROM passages WHERE id IN ({','.join('?' * len(ids))})"
+        q = f"SELECT id, text, before, after, page FROM passages WHERE id IN ({','.join('?' * len(ids))})"
         with self._lock:
             rows = self._conn.execute(q, ids).fetchall()
-        by_id = {r[0]: PassageText(r[1], r[2], r[3]) for r in rows}
+        by_id = {r[0]: PassageText(r[1], r[2], r[3], r[4]) for r in rows}
         missing = PassageText("", None, None)
         return {d: by_id.get(pid, missing) for d, pid in zip(docs, ids, strict=True)}
 

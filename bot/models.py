@@ -17,10 +17,20 @@ class Source:
     place: str | None  # town or city the article is about
     province: str | None
     url: str | None = None
+    # The page of a paged document (PDF) the quote is on; keyword-only, so that the records that
+    # extend this one keep their positional fields.
+    page: int | None = field(default=None, kw_only=True)
+
+    def bits(self) -> list[str]:
+        """What follows the title in brackets: publisher, date, page."""
+        bits = [b for b in (self.publisher, format_date(self.date)) if b]
+        if self.page:
+            bits.append(f"trang {self.page}")
+        return bits
 
     def line(self) -> str:
-        """The plain-text source line: "Title (Publisher, dd/mm/yyyy)"."""
-        bits = [b for b in (self.publisher, format_date(self.date)) if b]
+        """The plain-text source line: "Title (Publisher, dd/mm/yyyy, trang N)"."""
+        bits = self.bits()
         return f"{self.title} ({', '.join(bits)})" if bits else self.title
 
     def as_json(self) -> dict[str, str | None]:
@@ -32,6 +42,7 @@ class Source:
             "place": self.place,
             "province": self.province,
             "url": self.url,
+            "page": self.page,
         }
 
 
@@ -80,6 +91,7 @@ class PassageText:
     text: str
     before: str | None
     after: str | None
+    page: int | None = None  # in a paged document (PDF)
 
     @property
     def full(self) -> str:
@@ -110,9 +122,9 @@ class Answer:
 
     @property
     def sources(self) -> list[Source]:
-        seen: dict[str, Source] = {}
+        seen: dict[tuple[str, int | None], Source] = {}
         for q in self.quotes:
-            seen.setdefault(q.source.path, q.source)
+            seen.setdefault((q.source.path, q.source.page), q.source)
         return list(seen.values())
 
 
@@ -157,6 +169,7 @@ class ArticleInfo:
 
     source: Source
     passages: int
+    already: bool = False  # the same file or link was in the corpus: nothing was added
 
 
 @dataclass(frozen=True)

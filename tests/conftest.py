@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from documents import WebServer, serving
 
 from bot.config import Settings
 from bot.corpus.loader import read_article
@@ -109,3 +110,29 @@ def ask(seed_snapshot: Snapshot) -> Callable[[str], Answer]:
         return answer_question(seed_snapshot, question)
 
     return _ask
+
+
+# ---------------------------------------------------------------- documents and links
+
+
+@pytest.fixture
+def web() -> Iterator[WebServer]:
+    """A web server on 127.0.0.1 for the link tests (routes set by each test)."""
+    yield from serving()
+
+
+@pytest.fixture
+async def engine_with(project: Path, built_db: Path) -> AsyncIterator[Callable[..., Engine]]:
+    """Opens an Engine on the tmp project with extra settings (closed at the end of the test)."""
+    opened: list[Engine] = []
+
+    async def open_engine(**extra: str) -> Engine:
+        s = settings_for(project, **extra)
+        copy_db(built_db, s)
+        eng = await Engine.open(s)
+        opened.append(eng)
+        return eng
+
+    yield open_engine
+    for eng in opened:
+        await eng.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.models import Answer, ArticleRec, Coverage, Quote
 from bot.search.judge import Hit, SideResult
@@ -22,7 +23,8 @@ def quote_of(hit: Hit, article: ArticleRec, label: str | None = None) -> Quote:
     if len(text) > MAX_QUOTE_CHARS:
         text = hit.text.text if len(hit.text.text) <= MAX_QUOTE_CHARS else _trim(hit.text.text)
     spans = tuple((f.start, f.end) for f in find_figures(text))
-    return Quote(text, spans, article, round(hit.score, 4), hit.doc, label)
+    source = replace(article, page=hit.text.page) if hit.text.page else article  # a PDF's page
+    return Quote(text, spans, source, round(hit.score, 4), hit.doc, label)
 
 
 def _trim(text: str) -> str:

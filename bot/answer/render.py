@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from bot.models import Answer, Quote, Source, format_date
+from bot.models import Answer, Quote, Source
 from bot.texts import ALSO, READ_AS, SOURCE
 
 TELEGRAM_LIMIT = 4096
@@ -63,7 +63,7 @@ def _html_source(s: Source) -> str:
     title = html.escape(s.title, quote=False)
     if s.url and _LINKABLE.fullmatch(s.url):
         title = f'<a href="{html.escape(s.url, quote=True)}">{title}</a>'
-    bits = [html.escape(b, quote=False) for b in (s.publisher, format_date(s.date)) if b]
+    bits = [html.escape(b, quote=False) for b in s.bits()]
     return f"{SOURCE}<i>{title}</i>" + (f" ({', '.join(bits)})" if bits else "")
 
 

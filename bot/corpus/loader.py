@@ -10,16 +10,18 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.corpus import formats
 from bot.corpus.clean import clean_article
+from bot.corpus.formats.limits import FormatLimits
 from bot.corpus.metadata import ArticleMeta, extract
 from bot.corpus.passages import Passage, make_passages
 from bot.errors import CorpusError
 from bot.text.places import Gazetteer
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = formats.SUFFIXES
 SIDECAR_SUFFIX = ".meta.json"
 OUTSIDE_CORPUS = "liên kết trỏ ra ngoài thư mục kho bài viết; tệp không được đọc"
 # Opened without following a last link (the path is resolved first) and without waiting on a
@@ -142,29 +144,75 @@ def _read_inside(path: Path, roots: tuple[str, ...], limit: int) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class Document:
+    """One version of an article file, read: its text, the bytes that identify it (file +
+    sidecar), the metadata that outranks what is guessed from the text (the document's own,
+    then the sidecar's), and a paged document's lines with their pages."""
+
+    kind: str
+    text: str
+    ident: bytes
+    overrides: dict[str, str | None]
+    lines: tuple[formats.PagedLine, ...] = ()
+
+
 def read_article(
     path: Path, max_bytes: int, roots: Iterable[Path] | None = None
 ) -> tuple[str, bytes, dict[str, str | None]]:
-    """The text, the bytes that identify this version (file + sidecar), and sidecar overrides.
+    """The text, the bytes that identify this version (file + sidecar), and the overrides."""
+    doc = read_document(path, FormatLimits(text_bytes=max_bytes), roots=roots)
+    return doc.text, doc.ident, doc.overrides
+
+
+def read_document(
+    path: Path, limits: FormatLimits, *, extract_text: bool = True, roots: Iterable[Path] | None = None
+) -> Document:
+    """The article file at `path`, whatever its format (read from its content).
 
     The file and its sidecar are read only if their real paths lie in `roots` (the corpus
-    directories; by default the file's own directory). Raises CorpusError with a Vietnamese
-    reason for files that must be skipped, never OSError.
+    directories; by default the file's own directory). With extract_text=False a web page, Word
+    file or PDF is only identified (its text is left empty): enough to know whether it changed.
+    Raises CorpusError with a Vietnamese reason for files that must be skipped, never OSError.
     """
     real_roots = corpus_roots(roots) if roots is not None else corpus_roots([path.parent])
     try:
-        data = _read_inside(path, real_roots, max_bytes)
+        data = _read_inside(path, real_roots, limits.largest)
     except _TooLarge as e:
-        raise CorpusError(f"tệp quá lớn ({e.size:,} byte, giới hạn {max_bytes:,} byte)") from e
+        raise CorpusError(f"tệp quá lớn ({e.size:,} byte, giới hạn {limits.largest:,} byte)") from e
     except PermissionError as e:
         raise CorpusError("không có quyền đọc tệp") from e
     except OSError as e:
         raise CorpusError(f"không đọc được tệp ({e.strerror or e})") from e
-    text = decode(data)
+    kind, text, meta, lines = read_bytes(data, path.name, limits, extract_text=extract_text)
+    sidecar, raw = read_sidecar(path, real_roots, limits.text_bytes)
+    ident = data if raw is None else data + b"\0sidecar\0" + raw
+    return Document(kind, text, ident, {**meta, **sidecar}, lines)
+
+
+def read_bytes(
+    data: bytes, name: str, limits: FormatLimits, *, extract_text: bool = True
+) -> tuple[str, str, dict[str, str | None], tuple[formats.PagedLine, ...]]:
+    """(kind, text, the document's own metadata, paged lines) of a file's bytes."""
+    kind = formats.detect(data, name)
+    formats.check_size(kind, len(data), limits)
+    if kind == "text":
+        return kind, decode(data), {}, ()
+    if not extract_text:
+        if kind not in formats.KINDS:
+            formats.extract(data, limits, kind)  # raises the reason it is refused
+        return kind, "", {}, ()
+    out = formats.extract(data, limits, kind)
+    return kind, out.text, dict(out.meta), out.lines
+
+
+def read_sidecar(
+    path: Path, roots: tuple[str, ...] | None = None, max_bytes: int = 2_000_000
+) -> tuple[dict[str, str | None], bytes | None]:
+    """The sidecar's overrides, and its bytes (None when there is no sidecar)."""
     overrides: dict[str, str | None] = {}
     side = sidecar_of(path)
-    ident = data
-    raw = _read_sidecar(side, real_roots, max_bytes)
+    raw = _read_sidecar(side, roots or corpus_roots([path.parent]), max_bytes)
     if raw is not None:
         try:
             loaded = json.loads(raw.decode("utf-8"))
@@ -178,8 +226,8 @@ def read_article(
             # Dates are sorted, shown as dd/mm/yyyy and give the article's year: one bad value
             # would break every answer that cites the article.
             raise CorpusError(f"tệp siêu dữ liệu {side.name}: ngày {date!r} không đúng dạng YYYY-MM-DD")
-        ident = data + b"\0sidecar\0" + raw
-    return text, ident, overrides
+        return overrides, raw
+    return overrides, None
 
 
 def _read_sidecar(side: Path, roots: tuple[str, ...], max_bytes: int) -> bytes | None:
@@ -254,10 +302,50 @@ def content_hash(ident: bytes) -> str:
     return hashlib.sha256(ANALYSIS_VERSION + b"\0" + ident).hexdigest()
 
 
-def parse_article(text: str, overrides: dict[str, str | None], gazetteer: Gazetteer) -> ParsedArticle:
+def parse_article(
+    text: str,
+    overrides: dict[str, str | None],
+    gazetteer: Gazetteer,
+    lines: tuple[formats.PagedLine, ...] = (),
+    kind: str = "text",
+) -> ParsedArticle:
+    if not lines:
+        text = break_long_lines(text)
     clean = clean_article(text)
     passages = make_passages(clean.paragraphs)
     if not passages:
-        raise CorpusError("tệp không có nội dung bài viết")
+        raise CorpusError(formats.NO_TEXT.get(kind, "tệp không có nội dung bài viết"))
+    if lines:  # a paged document: each passage names its page
+        pages = formats.page_of_passages(clean.paragraphs, [(p.paragraph, p.text) for p in passages], lines)
+        passages = [replace(p, page=page) for p, page in zip(passages, pages, strict=True)]
     meta = extract(text, clean, gazetteer).merged(overrides).bounded()
     return ParsedArticle(meta, passages)
+
+
+LONG_LINE = 4000  # characters; a paragraph of a real article is rarely a tenth of it
+
+
+def break_long_lines(text: str, limit: int = LONG_LINE) -> str:
+    """Lines over `limit` characters broken into lines of at most that size, at a sentence end
+    where there is one, else at a space. Such a line is a page flattened into one (a 2 MB file
+    with no line break): cleaning and metadata work line by line, and copies of one huge line
+    cost memory each time."""
+    if len(text) <= limit or all(len(line) <= limit for line in text.split("\n")):
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        pos = 0
+        while len(line) - pos > limit:
+            window = line[pos : pos + limit]
+            cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+            if cut < limit // 4:
+                cut = window.rfind(" ")
+            end = pos + cut + 1 if cut >= limit // 4 else pos + limit
+            out.append(line[pos:end])
+            pos = end
+        out.append(line[pos:])
+    return "\n".join(out)
+
+
+def parse_document(doc: Document, gazetteer: Gazetteer) -> ParsedArticle:
+    return parse_article(doc.text, doc.overrides, gazetteer, doc.lines, doc.kind)

@@ -29,6 +29,7 @@ class Passage:
     seq: int  # position in the article
     paragraph: int
     text: str
+    page: int | None = None  # in a paged document (PDF): the page the passage starts on
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -37,7 +38,8 @@ def split_sentences(paragraph: str) -> list[str]:
     start = 0
     for m in _BOUNDARY.finditer(paragraph):
         nxt = paragraph[m.end() : m.end() + 1]
-        word = re.search(r"(\S+)\.[\"”’»)]*\s*$", paragraph[start : m.end()])
+        # Only the end of the piece: a long paragraph cut nowhere would be searched again and again.
+        word = re.search(r"(\S+)\.[\"”’»)]*\s*$", paragraph[max(start, m.end() - 120) : m.end()])
         if word and (word.group(1) in DOTTED_ABBREVIATIONS or re.fullmatch(r"[A-ZĐ]", word.group(1))):
             continue
         if nxt and (nxt.isupper() or nxt.isdigit() or nxt in '"“‘(«'):
@@ -60,7 +62,31 @@ def _cut_long(sentence: str) -> list[str]:
         if out and (len(out[-1]) < MIN_PIECE or len(p) < MIN_PIECE) and len(out[-1]) + len(p) < MAX_PASSAGE:
             out[-1] = out[-1] + " " + p
         else:
-            out.append(p)
+            out.extend(_cut_run_on(p))
+    return out
+
+
+def _cut_run_on(text: str) -> list[str]:
+    """A piece still too long (a line with no sentence end, a table flattened into one line): cut
+    at the last comma, else space, before MAX_PASSAGE. Besides fitting a screen, this bounds what
+    one call to the word segmenter gets: a 2 MB line without a full stop took pyvi 1.1 GB."""
+    if len(text) <= MAX_PASSAGE:
+        return [text]
+    out: list[str] = []
+    pos = 0
+    while len(text) - pos > MAX_PASSAGE:
+        window = text[pos : pos + MAX_PASSAGE]
+        cut = window.rfind(", ")
+        if cut < MIN_PIECE:
+            cut = window.rfind(" ")
+        end = pos + cut + 1 if cut >= MIN_PIECE else pos + MAX_PASSAGE
+        piece = text[pos:end].strip()
+        if piece:
+            out.append(piece)
+        pos = end
+    tail = text[pos:].strip()
+    if tail:
+        out.append(tail)
     return out
 
 

@@ -54,7 +54,7 @@ def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
         before = prev.text if prev is not None and _leans_back(p.text) else None
         # What follows and leans on it ("Từ đó, ...", "Đó là ...") completes the quote.
         after = nxt.text if nxt is not None and _CONTINUES.match(nxt.text) else None
-        units.append(PassageText(p.text, before, after))
+        units.append(PassageText(p.text, before, after, p.page))
     starts: list[int] = []
     for i, p in enumerate(ps):
         starts.append(i if i == 0 or ps[i - 1].paragraph != p.paragraph else starts[-1])

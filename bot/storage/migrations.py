@@ -123,4 +123,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE TABLE snapshot_arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
         """,
     ),
+    Migration(
+        "0006_passage_pages",
+        """
+        -- The page a passage starts on, in a paged document (PDF): its citation names it.
+        ALTER TABLE passages ADD COLUMN page INTEGER;
+        """,
+    ),
 )

@@ -43,7 +43,7 @@ BAD_BYTES = {
     "empty.txt": (b"", "rỗng"),
     "blank.md": (b"  \n\n \t \r\n", "rỗng"),
     "binary.txt": (bytes(range(256)) * 8, "nhị phân"),
-    "png-named-txt.txt": (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(200), "nhị phân"),
+    "png-named-txt.txt": (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(200), "tệp ảnh"),  # named by its content
     "windows-1258.txt": (cp1258(SAM_SON), "UTF-8"),
     "latin-1.md": (("Thông báo Hà Nam: café à la carte, 5% giá. " * 10).encode("latin-1"), "UTF-8"),
     "utf-16-le-bom.txt": (SAM_SON.encode("utf-16"), "UTF-16"),
@@ -103,7 +103,9 @@ def lay_out_bad_corpus(articles: Path) -> dict[str, str]:
         f.write(SAM_SON.replace("Sầm Sơn", "Sầm Sơn mới").encode())
     expected["data/articles/b\ufffdi vi\ufffdt.txt"] = "tên tệp không phải UTF-8"
     (articles / "good.txt").write_text(SAM_SON, encoding="utf-8")
-    (articles / "notes.pdf").write_bytes(b"%PDF-1.4 not an article")  # not an article: not even looked at
+    (articles / "notes.pdf").write_bytes(b"%PDF-1.4 not an article")  # PDFs are articles: read, and broken
+    expected["data/articles/notes.pdf"] = "tệp PDF bị hỏng"
+    (articles / "notes.odt").write_bytes(b"PK\x03\x04 not an article")  # not an article: not even looked at
     return expected
 
 

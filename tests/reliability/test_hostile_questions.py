@@ -12,7 +12,18 @@ from rel_support import REPO, integrity, rows, run_bot
 DATA = REPO / "tests" / "data"
 CORPUS = DATA / "hostile_questions.txt"
 FIELDS = {"question", "refused", "text", "understood", "sources"}
-SOURCE_FIELDS = {"path", "title", "publisher", "date", "place", "province", "url"}
+SOURCE_FIELDS = {
+    "path",
+    "title",
+    "publisher",
+    "date",
+    "place",
+    "province",
+    "url",
+    "page",
+    "level",
+    "province_2025",
+}
 # What must never reach a person: tracebacks, Python and SQLite internals.
 LEAKS = ("Traceback", 'File "', "Error:", "sqlite", "OperationalError", "Exception", "<module>", "__")
 

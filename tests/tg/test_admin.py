@@ -126,7 +126,8 @@ async def test_admin_uploads_an_article(tg: Updates, api: FakeBotAPI, settings: 
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
-        ("bai.pdf", b"%PDF-1.4", "Chỉ nhận tệp văn bản .txt hoặc .md"),
+        ("bai.pdf", b"%PDF-1.4", "tệp PDF bị hỏng"),
+        ("bai.exe", b"MZ\x90\x00", "Chỉ nhận bài viết dạng .txt, .md"),
         ("bai.txt", "Thị xã Sơn Tây có 9 phường".encode("utf-16"), "UTF-16"),
         ("bai.txt", b"Th\xe0nh ph\xf4 M\xf3ng C\xe1i c\xf3 9 ph\xfd\xf4ng", "UTF-8"),
         ("bai.md", b"   \n\n  ", "rỗng"),

@@ -10,7 +10,7 @@ from tg_support import ADMIN_ID, GROUP_ID, Updates
 
 from bot import texts
 from bot.engine import Engine
-from bot.tg.handlers import buttons
+from bot.tg.handlers import corpus
 
 
 async def test_start_tells_what_the_bot_knows(tg: Updates, api: FakeBotAPI, engine: Engine):
@@ -57,7 +57,7 @@ async def test_nguon_lists_articles(tg: Updates, api: FakeBotAPI, engine: Engine
 
 
 async def test_nguon_pages(tg: Updates, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(buttons, "SOURCES_PER_PAGE", 2)
+    monkeypatch.setattr(corpus, "SOURCES_PER_PAGE", 2)
     await tg.send(tg.command("/nguon"))
     first = api.sent()[0]
     assert "trang 1/3" in first["text"]

@@ -24,7 +24,7 @@ from bot import texts
 from bot.config import Settings
 from bot.engine import Engine
 from bot.tg.app import build_application
-from bot.tg.handlers import buttons, common
+from bot.tg.handlers import common, corpus
 from bot.tg.resilience import TelegramRateLimiter
 
 # PTB's own AIORateLimiter reads RetryAfter.retry_after, deprecated in PTB 22.2: not our code.
@@ -146,7 +146,7 @@ async def test_message_not_modified_is_ignored_quietly(
     tg: Updates, api: FakeBotAPI, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ):
     # The /nguon page turn: a double tap edits the message to what it already shows.
-    monkeypatch.setattr(buttons, "SOURCES_PER_PAGE", 2)
+    monkeypatch.setattr(corpus, "SOURCES_PER_PAGE", 2)
     await tg.send(tg.command("/nguon"))
     api.inject("editMessageText", "not_modified")
     await tg.press(texts.BTN_NEXT)

@@ -48,8 +48,14 @@ def admin_only_commands(app: Application) -> list[str]:
 
 
 def test_the_admin_commands_are_known(app: Application):
-    assert admin_only_commands(app) == ["reload", "stats"]
-    assert {c for c, _ in texts.ADMIN_COMMANDS} - {c for c, _ in texts.USER_COMMANDS} == {"reload", "stats"}
+    assert admin_only_commands(app) == ["reload", "stats", "sua", "them", "xoa"]
+    assert {c for c, _ in texts.ADMIN_COMMANDS} - {c for c, _ in texts.USER_COMMANDS} == {
+        "reload",
+        "stats",
+        "sua",
+        "them",
+        "xoa",
+    }
 
 
 @pytest.mark.parametrize("command", ["reload", "stats", "reload@PlanTestBot", "stats@PlanTestBot"])

@@ -3,10 +3,11 @@
 - common.py: what every handler uses (the engine and settings in bot_data, HTML replies,
   'typing…', the rate limit, how a group addresses the bot);
 - questions.py: text messages and /hoi, answered with quoted passages;
-- buttons.py: the inline keyboards and their callbacks ('Xem thêm', 👍/👎, /nguon pages);
-- commands.py: /start, /help, /nguon and unknown commands;
+- buttons.py: the buttons under answers and their callbacks (Xem thêm, 👍/👎);
+- commands.py: /start, /help and unknown commands;
 - admin.py: /reload and /stats;
-- documents.py: uploaded articles, and media the bot cannot read;
+- documents.py: files and links admins add, and media the bot cannot read;
+- corpus.py: /nguon and its pages, /xoa with its confirmation, /sua;
 - errors.py: the global error handler;
 - wiring.py: `register`, the one place every handler is added to the application.
 """

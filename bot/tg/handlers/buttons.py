@@ -1,9 +1,8 @@
-"""The inline keyboards and what their buttons do: 'Xem thêm', 👍/👎 and the pages of /nguon."""
+"""The buttons under an answer and what they do: 'Xem thêm', 👍/👎, and a button this bot does not know."""
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -26,15 +25,12 @@ from bot.tg.handlers.common import (
 from bot.tg.split import split_html
 
 if TYPE_CHECKING:
-    from bot.engine import Engine
+    pass
 
 log = logging.getLogger(__name__)
 
-SOURCES_PER_PAGE = 8
-
 # Callback data (at most 64 bytes): more passages and feedback, signed (bot/tg/callbacks.py:
-# CB_MORE, CB_FEEDBACK); a page of /nguon, which shows nobody's question.
-CB_SOURCES = re.compile(r"^s:(\d{1,4})$")
+# CB_MORE, CB_FEEDBACK). /nguon's pages and /xoa's confirmation: corpus.py.
 
 
 def answer_keyboard(
@@ -70,23 +66,6 @@ def without_more_button(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMa
     ]
     rows = [r for r in rows if r]
     return InlineKeyboardMarkup(rows) if rows else None
-
-
-def sources_markup(page: int, pages: int) -> InlineKeyboardMarkup | None:
-    if pages <= 1:
-        return None
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton(texts.BTN_PREV, callback_data=f"s:{page - 1}"))
-    if page < pages - 1:
-        row.append(InlineKeyboardButton(texts.BTN_NEXT, callback_data=f"s:{page + 1}"))
-    return InlineKeyboardMarkup([row])
-
-
-def sources_view(engine: Engine, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of /nguon (the last one if `page` is past the end) and its « Trước / Sau » buttons."""
-    text, pages = texts.sources_page(engine.articles(), page, SOURCES_PER_PAGE)
-    return text, sources_markup(min(page, pages - 1), pages)
 
 
 async def on_more(update: Update, context: Context) -> None:
@@ -143,21 +122,6 @@ async def on_feedback(update: Update, context: Context) -> None:
         await query.answer(texts.FEEDBACK_FAILED)
         return
     await query.answer(texts.FEEDBACK_THANKS_UP if value > 0 else texts.FEEDBACK_THANKS_DOWN)
-
-
-async def on_sources_page(update: Update, context: Context) -> None:
-    """« Trước / Sau »: the /nguon message turns to another page."""
-    query = update.callback_query
-    page = int(CB_SOURCES.match(query.data or "").group(1))
-    text, markup = sources_view(engine_of(context), page)
-    await stop_spinner(update)
-    try:
-        await query.edit_message_text(
-            split_html(text)[0],
-            reply_markup=markup,
-        )
-    except TelegramError as e:  # "message is not modified" after a double tap
-        log.debug("sources page edit failed: %s", e)
 
 
 async def on_stale_button(update: Update, context: Context) -> None:

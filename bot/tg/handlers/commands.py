@@ -1,4 +1,4 @@
-"""The commands everyone may use: /start, /help, /nguon, and an unknown /command."""
+"""The commands everyone may use: /start, /help, and an unknown /command (/nguon: corpus.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from telegram import Update
 
 from bot import texts
-from bot.tg.handlers.buttons import sources_view
 from bot.tg.handlers.common import Context, engine_of, is_admin, is_group, reply_html
 
 if TYPE_CHECKING:
@@ -53,12 +52,6 @@ async def cmd_start(update: Update, context: Context) -> None:
 async def cmd_help(update: Update, context: Context) -> None:
     """/help: the user sees how to ask and the commands (admin commands too for admins)."""
     await reply_html(update.effective_message, texts.help_text(is_admin(update, context)))
-
-
-async def cmd_nguon(update: Update, context: Context) -> None:
-    """/nguon: the user sees the articles (title, publisher, date), a page at a time with buttons."""
-    text, markup = sources_view(engine_of(context), 0)
-    await reply_html(update.effective_message, text, markup)
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:

@@ -1,23 +1,16 @@
-"""Everything the bot says in Vietnamese, with full diacritics, and the one check of a question's
-input: the terminal, the JSON batch and Telegram share each wording.
-
-Plain Python (no Telegram): the core's notices and refusals, the error messages, the terminal's
-texts, and the Telegram texts. Telegram texts are HTML, escaped here; constants are plain text
-that is also valid HTML (no `<`, `>` or `&`), since every Telegram message is sent as HTML.
-"""
+"""The Telegram bot's own texts: command menus, buttons, hints, /start and /help, /nguon, reloads,
+uploads, /stats, corpus management. HTML, every value escaped here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from html import escape
-from typing import TYPE_CHECKING
 
 from bot.models import ArticleInfo, Coverage, ReloadReport, Source, Stats, format_date
-from bot.text.normalize import clean_unicode, fold
-
-if TYPE_CHECKING:
-    from bot.search.query import ParsedQuestion
+from bot.text.normalize import fold
+from bot.texts.answers import decimal
+from bot.texts.service import UNSUPPORTED_FILE, file_too_big
 
 # Command menu (name, description) shown by Telegram clients.
 USER_COMMANDS: list[tuple[str, str]] = [
@@ -30,6 +23,9 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     *USER_COMMANDS,
     ("reload", "Nạp lại kho bài viết (quản trị viên)"),
     ("stats", "Thống kê câu hỏi (quản trị viên)"),
+    ("them", "Thêm bài từ liên kết: /them <link> (quản trị viên)"),
+    ("xoa", "Xoá bài đã thêm: /xoa <mã> (quản trị viên)"),
+    ("sua", "Sửa ngày, nơi, tiêu đề của bài: /sua <mã> ngay=… (quản trị viên)"),
 ]
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
@@ -48,7 +44,6 @@ HINT_DOCUMENT = (
     "Xin lỗi, chỉ quản trị viên mới gửi được tệp bài viết cho bot. Bạn hãy gõ câu hỏi bằng chữ nhé."
 )
 HINT_DOCUMENT_GROUP = "Tệp bài viết chỉ nhận trong trò chuyện riêng với bot."
-HINT_EMPTY = "Bạn hãy gõ một câu hỏi về quy hoạch, kế hoạch phát triển của địa phương nhé."
 HINT_HOI_EMPTY = "Bạn hãy gõ câu hỏi ngay sau lệnh, ví dụ: /hoi Dân số thị xã Kinh Môn là bao nhiêu?"
 HINT_UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi."
 BUTTON_EXPIRED = "Nút này đã cũ. Bạn hãy hỏi lại nhé."
@@ -63,13 +58,6 @@ RELOAD_FAILED = "Nạp lại kho bài viết không thành công; bot vẫn dùn
 UPLOAD_DOWNLOAD_FAILED = "Không tải được tệp từ Telegram. Bạn vui lòng gửi lại sau."
 UPLOAD_AFTER_RELOAD = "Kho đang được nạp lại; tôi sẽ thêm bài của bạn ngay khi việc đó xong."
 STATS_PRIVATE_ONLY = "Lệnh /stats chỉ dùng trong trò chuyện riêng với bot."
-
-
-def too_long(length: int, limit: int) -> str:
-    return (
-        f"Câu hỏi hơi dài ({length} ký tự, tối đa {limit} ký tự). "
-        "Bạn hãy viết ngắn gọn lại, mỗi lần một ý nhé."
-    )
 
 
 def rate_limited(seconds: float) -> str:
@@ -176,7 +164,10 @@ def help_text(is_admin: bool) -> str:
             "<b>Quản trị viên</b>",
             "/reload: nạp lại kho bài viết (chạy nền, bot vẫn trả lời)",
             "/stats: thống kê câu hỏi và góp ý",
-            "Gửi tệp .txt hoặc .md trong trò chuyện riêng để thêm bài viết.",
+            "Gửi tệp .txt, .md, .html, .docx hoặc .pdf, hoặc gửi một liên kết, trong trò chuyện riêng "
+            "để thêm bài viết; /them &lt;link&gt; cũng được.",
+            "/nguon cho mã của từng bài; /xoa &lt;mã&gt; xoá bài đã thêm (có nút xác nhận); "
+            "/sua &lt;mã&gt; ngay=2023-06-22 noi=… tinh=… bao=… tieude=… sửa thông tin bài rồi lập chỉ mục lại.",
         ]
     return "\n".join(lines)
 
@@ -189,27 +180,14 @@ def source_entry(n: int, s: Source) -> str:
     return f"{n}. <i>{title}</i>" + (f" ({', '.join(bits)})" if bits else "")
 
 
-def sources_page(sources: list[Source], page: int, per_page: int) -> tuple[str, int]:
-    """The text of one page of /nguon and the number of pages."""
-    if not sources:
-        return NO_ARTICLES, 1
-    pages = (len(sources) + per_page - 1) // per_page
-    page = min(max(page, 0), pages - 1)
-    start = page * per_page
-    head = f"<b>Kho có {len(sources)} bài viết</b> (mới nhất trước"
-    head += f", trang {page + 1}/{pages})" if pages > 1 else ")"
-    body = "\n".join(source_entry(start + i + 1, s) for i, s in enumerate(sources[start : start + per_page]))
-    return f"{head}\n\n{body}", pages
-
-
 def reload_report(r: ReloadReport) -> str:
     if r.changed_anything:
         head = (
-            f"✅ Đã nạp lại kho bài viết trong {_num(r.seconds)} giây: {r.new} bài mới, "
+            f"✅ Đã nạp lại kho bài viết trong {decimal(r.seconds)} giây: {r.new} bài mới, "
             f"{r.changed} bài thay đổi, {r.removed} bài bị xoá, {r.unchanged} bài giữ nguyên."
         )
     else:
-        head = f"✅ Đã kiểm tra lại kho trong {_num(r.seconds)} giây: không có bài nào thay đổi."
+        head = f"✅ Đã kiểm tra lại kho trong {decimal(r.seconds)} giây: không có bài nào thay đổi."
     lines = [head, f"Hiện có {r.articles} bài viết, {r.passages} đoạn trích."]
     if r.problems:
         lines.append(f"\n⚠️ {len(r.problems)} tệp không nạp được:")
@@ -251,7 +229,7 @@ def upload_too_big(size: int, limit: int) -> str:
 
 
 def upload_bad_extension() -> str:
-    return upload_rejected(BAD_EXTENSION)
+    return upload_rejected(UNSUPPORTED_FILE)
 
 
 def stats_text(s: Stats) -> str:
@@ -288,151 +266,79 @@ def reload_in_progress() -> str:
     return "Đang có một lần nạp lại chạy. Bạn vui lòng đợi lần này xong, tôi sẽ báo kết quả."
 
 
-def _num(x: float) -> str:
-    """1.5 -> '1,5' (Vietnamese decimal comma)."""
-    return f"{x:.1f}".replace(".", ",")
+# ---------------------------------------------------------------- corpus management (bot/tg/handlers/corpus.py)
+
+BTN_CONFIRM_REMOVE = "🗑 Xoá"
+BTN_CANCEL = "Huỷ"
+LINK_WORKING = "Đang tải liên kết…"
+HINT_THEM_EMPTY = "Gõ liên kết ngay sau lệnh, ví dụ: /them https://baohaiduong.vn/bai-viet.html"
+HINT_XOA_EMPTY = "Gõ mã bài sau lệnh, ví dụ: /xoa k3f9. Gõ /nguon để xem mã các bài."
+REMOVE_CANCELLED = "Đã huỷ, bài viết vẫn còn trong kho."
 
 
-# ---------------------------------------------------------------- questions and answers
-
-READ_AS = "Tôi hiểu câu hỏi là: «{question}»"
-SOURCE = "— Nguồn: "
-ALSO = "Thêm"  # heads every quote after the first
-NOTHING_MORE = "Tôi không còn đoạn nào khác liên quan đến câu hỏi này."
-
-# Notices above the quotes of an answer (bot/answer/compose.py).
-NOTICE = {
-    "missing": "Không tìm thấy thông tin cho: {sides}.",
-    "unknown_places": "Kho chưa có bài về {places}.",
-    "year_missing": "Tôi không tìm thấy thông tin năm {years}{where} trong kho bài viết, nên không trả lời "
-    "cho năm đó. Thông tin gần nhất tôi có (không phải năm {years}):",
-    "target_only": "Tôi chưa tìm thấy số liệu đã đạt{where}; bài viết chỉ nêu kế hoạch, mục tiêu dưới đây "
-    "(chưa phải kết quả):",
-    "whose": "Lưu ý: số liệu dưới đây là của {whose}, không phải của cả tỉnh.",
-    "renamed": "Theo địa giới từ tháng 7/2025: {places}.",
-    "now_in": "{name} (nay thuộc {kind} {province})",  # one of the "renamed" places
-    "of_place": " của {place}",  # the {where} above
-}
-PROVINCE_KIND = {"city": "thành phố", "province": "tỉnh"}
-
-
-def check_question(question: str, max_chars: int, coverage: Coverage) -> str | None:
-    """The reply to a question that cannot be asked as it is (no letter or digit, or longer than
-    `max_chars` once spaces are collapsed), or None. The one check of every shell."""
-    text = " ".join(clean_unicode(question).split())
-    if not any(c.isalnum() for c in text):
-        return f"{HINT_EMPTY} {covers(coverage)}"
-    if len(text) > max_chars:
-        return too_long(len(text), max_chars)
-    return None
-
-
-def covers(coverage: Coverage) -> str:
-    """What the corpus covers, said after a refusal."""
-    shown = coverage.places[:8]
-    places = ", ".join(shown) if shown else "chưa có địa phương nào"
-    if len(coverage.places) > len(shown):
-        places += f" và {len(coverage.places) - len(shown)} địa phương khác"
-    span = ""
-    if coverage.first_date and coverage.last_date:
-        span = f", đăng từ {coverage.first_date[:4]} đến {coverage.last_date[:4]}"
-    return f"Hiện tôi có {coverage.articles} bài viết về: {places}{span}."
-
-
-def refusal_text(q: ParsedQuestion, coverage: Coverage, reason: str) -> str:
-    if reason == "unknown_place":
-        names = ", ".join(q.unknown_places)
-        return (
-            f"Xin lỗi, kho bài viết của tôi chưa có bài nào về {names}, nên tôi không trả lời được câu hỏi "
-            f"này. {covers(coverage)}"
-        )
+def upload_already(info: ArticleInfo) -> str:
+    s = info.source
     return (
-        "Xin lỗi, tôi không tìm thấy đoạn nào trong kho bài viết trả lời được câu hỏi này, "
-        f"nên không dám đưa ra con số. {covers(coverage)}"
+        "ℹ️ Bài này đã có trong kho, không thêm lại.\n"
+        f"Tiêu đề: <b>{escape(s.title, quote=False)}</b>\n"
+        f"Tệp: <code>{escape(s.path, quote=False)}</code>"
     )
 
 
-# ---------------------------------------------------------------- errors (bot/errors.py)
-
-CONFIG_ERROR = "Cấu hình của bot chưa đúng."
-FILE_UNREADABLE = "Tệp bài viết không đọc được."
-FILE_NOT_ACCEPTED = "Tệp này không được chấp nhận."
-RELOAD_BUSY = "Đang nạp lại kho bài viết, bạn vui lòng đợi lần nạp hiện tại xong rồi thử lại."
-INDEX_NOT_READY = "Bot đang chuẩn bị dữ liệu, bạn vui lòng thử lại sau ít phút."
-STORAGE_TROUBLE = "Cơ sở dữ liệu của bot đang gặp sự cố; câu trả lời vẫn dùng dữ liệu đã nạp."
-ADMIN_ONLY = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
-
-# What the admin reads when the database or the disk fails: what could not be done (keyed by
-# the action) and why (keyed by the failure kind of StorageError), and what still works.
-STORAGE_FAILED = {
-    "open": "Không mở được cơ sở dữ liệu của bot: {why}.",
-    "reload": "Chưa nạp lại được kho bài viết: {why}. Bot vẫn trả lời bằng chỉ mục cũ; hãy khắc phục rồi nạp lại.",
-    "upload": "Tệp đã được lưu nhưng chưa lập chỉ mục được: {why}. Bot vẫn trả lời bằng chỉ mục cũ; "
-    "tệp sẽ được lập chỉ mục ở lần nạp lại sau.",
-    "save": "Không lưu được tệp vào thư mục bài viết: {why}. Kho bài viết không thay đổi.",
-    "feedback": "Chưa ghi được đánh giá: {why}.",
-    "read": "Không đọc được dữ liệu: {why}.",
-}
-STORAGE_WHY = {
-    "full": "ổ đĩa đã đầy",
-    "readonly": "không có quyền ghi (tệp hoặc thư mục chỉ cho phép đọc)",
-    "cantopen": "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền truy cập)",
-    "busy": "cơ sở dữ liệu đang bị một tiến trình khác khóa, hãy thử lại sau ít phút",
-    "corrupt": "tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu SQLite",
-    "name_too_long": "tên tệp quá dài",
-    "io": "lỗi đọc ghi dữ liệu",
-}
-
-# ---------------------------------------------------------------- uploaded articles
-
-BAD_EXTENSION = "Chỉ nhận tệp văn bản .txt hoặc .md (mã hóa UTF-8)."
-UPLOAD_NOT_INDEXED = "Tệp đã lưu nhưng không lập chỉ mục được."
+def upload_result(info: ArticleInfo) -> str:
+    return upload_already(info) if info.already else upload_done(info)
 
 
-def file_too_big(size: int, limit: int) -> str:
-    shown, allowed = _mb(size), _mb(limit)
-    if shown == allowed:  # just over the limit: megabytes would read as equal
-        shown, allowed = f"{size:,} byte".replace(",", "."), f"{limit:,} byte".replace(",", ".")
-    return f"Tệp quá lớn ({shown}); giới hạn là {allowed}."
+def corpus_entry(n: int, article_id: str, s: Source, *, admin: bool, editable: bool) -> str:
+    mark = "" if not admin or editable else " 🔒"
+    return f"{source_entry(n, s)} <code>{escape(article_id, quote=False)}</code>{mark}"
 
 
-def file_not_accepted(reason: str) -> str:
-    return f"Tệp không được nhận: {reason}."
+def corpus_page(entries: list, page: int, per_page: int, *, admin: bool) -> tuple[str, int]:
+    """A page of /nguon with each article's short id (`entries`: corpus_admin.CorpusEntry)."""
+    if not entries:
+        return NO_ARTICLES, 1
+    pages = (len(entries) + per_page - 1) // per_page
+    page = min(max(page, 0), pages - 1)
+    start = page * per_page
+    head = f"<b>Kho có {len(entries)} bài viết</b> (mới nhất trước"
+    head += f", trang {page + 1}/{pages})" if pages > 1 else ")"
+    body = "\n".join(
+        corpus_entry(start + i + 1, e.id, e.source, admin=admin, editable=e.editable)
+        for i, e in enumerate(entries[start : start + per_page])
+    )
+    text = f"{head}\n\n{body}"
+    if admin:
+        text += "\n\n<i>Mã sau mỗi bài dùng cho /xoa và /sua; 🔒: bài trong kho gốc, chỉ đọc.</i>"
+    return text, pages
 
 
-def _mb(size: int) -> str:
-    return f"{_num(size / 1_000_000)} MB"
-
-
-# ---------------------------------------------------------------- the terminal (bot/cli.py)
-
-CHAT_PROMPT = "Bạn hỏi: "
-CHAT_QUIT = {"thoát", "thoat", "exit", "quit"}
-CHAT_MORE = {"thêm", "them", "xem thêm", "xem them"}
-INDEX_PROGRESS = "Đang phân tích bài viết"
-INDEX_UNIT = " bài"  # after a count: "12 bài/s"
-
-
-def chat_welcome(c: Coverage) -> str:
+def confirm_remove(s: Source) -> str:
     return (
-        f"Xin chào! Tôi trả lời câu hỏi về quy hoạch, kế hoạch phát triển từ {c.articles} bài viết "
-        f"về {', '.join(c.places)}.\nGõ câu hỏi (có dấu hay không dấu đều được), "
-        "'thêm' để xem thêm đoạn liên quan, Ctrl-D hoặc 'thoát' để kết thúc.\n"
+        f"Xoá bài <b>{escape(s.title, quote=False)}</b> "
+        f"(<code>{escape(s.path, quote=False)}</code>) khỏi kho? Tệp sẽ bị xoá và chỉ mục được lập lại."
     )
 
 
-def skipped_file(path: str, reason: str) -> str:
-    return f"Bỏ qua {path}: {reason}"
+def removed(s: Source) -> str:
+    return f"🗑 Đã xoá bài <b>{escape(s.title, quote=False)}</b> khỏi kho và lập chỉ mục lại."
 
 
-def index_report(r: ReloadReport) -> str:
-    lines = [
-        f"Bài viết: {r.articles} ({r.new} mới, {r.changed} thay đổi, {r.removed} bị gỡ, {r.unchanged} giữ nguyên)",
-        f"Đoạn (câu) trong chỉ mục: {r.passages}; phân tích lại: {r.segmented_passages}",
-        f"Thời gian: {r.seconds:.2f} giây",
-    ]
-    return "\n".join(lines + [skipped_file(p.path, p.reason) for p in r.problems])
+def edited(info: ArticleInfo) -> str:
+    s = info.source
+    unknown = "<i>không xác định</i>"
 
+    def field(value: str | None) -> str:
+        return escape(value, quote=False) if value else unknown
 
-def config_error(detail: object) -> str:
-    return f"Lỗi cấu hình: {detail}"
+    place = ", ".join(x for x in (s.place, s.province) if x) or None
+    return "\n".join(
+        [
+            "✅ Đã sửa thông tin bài viết và lập chỉ mục lại.",
+            f"Tiêu đề: <b>{field(s.title)}</b>",
+            f"Báo: {field(s.publisher)}",
+            f"Ngày đăng: {field(format_date(s.date))}",
+            f"Địa phương: {field(place)}",
+            f"Liên kết: {field(s.url)}",
+        ]
+    )

@@ -1,0 +1,1 @@
+"""Reaching outside the project: fetching the links admins give."""
