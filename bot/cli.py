@@ -10,26 +10,17 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
-from bot.answer.render import render_plain
+from bot import terminal, texts
+from bot.answer.reply import Reply, render_reply_plain
 from bot.config import Settings
 from bot.errors import BotError, StorageError
 from bot.models import Answer
-from bot.texts import (
-    CHAT_MORE,
-    CHAT_PROMPT,
-    CHAT_QUIT,
-    EMPTY_FOLDER,
-    INDEX_PROGRESS,
-    INDEX_UNIT,
-    NO_SUCH_FILE,
-    added_line,
-    chat_welcome,
-    config_error,
-    index_report,
-    skipped_file,
-)
+
+if TYPE_CHECKING:
+    from bot.conversation import Conversation
 
 log = logging.getLogger("bot")
 
@@ -57,8 +48,8 @@ def progress_bar(stream: TextIO = sys.stderr) -> Iterator[Callable[[int, int], N
             bars.append(
                 tqdm(
                     total=total,
-                    desc=INDEX_PROGRESS,
-                    unit=INDEX_UNIT,
+                    desc=texts.INDEX_PROGRESS,
+                    unit=texts.INDEX_UNIT,
                     file=stream,
                     mininterval=0,
                     miniters=1,
@@ -79,17 +70,44 @@ def progress_bar(stream: TextIO = sys.stderr) -> Iterator[Callable[[int, int], N
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def answer_json(question: str, answer: Answer) -> str:
-    return json.dumps(
-        {
-            "question": question,
-            "refused": answer.refused,
-            "text": render_plain(answer),
-            "understood": answer.understood,
-            "sources": [s.as_json() for s in answer.sources],
-        },
-        ensure_ascii=False,
-    ).translate(_LINE_BREAKS)
+def answer_json(question: str, answer: Answer | Reply) -> str:
+    """One line of JSON, Vietnamese as UTF-8 (no \\u escapes)."""
+    reply = answer if isinstance(answer, Reply) else Reply(question, answer)
+    a = reply.answer
+    obj: dict[str, object] = {
+        "question": question,
+        "refused": reply.refused,
+        "text": render_reply_plain(reply),
+        "understood": a.understood if a and not reply.reading else None,
+        "sources": [s.as_json() for s in reply.sources],
+    }
+    if reply.kind != "answer":
+        obj["kind"] = reply.kind  # "small_talk"
+    if reply.reading:
+        obj["reading"] = reply.reading
+    if reply.table is not None:
+        obj["table"] = [
+            {
+                "place": r.place,
+                "period": r.period.label if r.period else None,
+                "figure": r.figure,
+                "value": r.value,
+                "unit": r.unit,
+                "status": r.status,
+                "source": r.source.path,
+            }
+            for r in reply.table.rows
+        ]
+    return json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
+def utf8_stdout() -> None:
+    """Write UTF-8 whatever the locale or PYTHONIOENCODING says: Vietnamese is never escaped
+    or refused by an ASCII terminal setting."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace" if stream is sys.stderr else "strict")
 
 
 async def _open(settings: Settings, *, quiet: bool = False):
@@ -110,33 +128,49 @@ async def _open(settings: Settings, *, quiet: bool = False):
         await engine.close()
         raise
     if report.changed_anything and not quiet:
-        print(index_report(report), file=sys.stderr)
+        print(texts.index_report(report), file=sys.stderr)
     elif report.problems:
         for p in report.problems:
-            print(skipped_file(p.path, p.reason), file=sys.stderr)
+            print(texts.skipped_file(p.path, p.reason), file=sys.stderr)
     return engine
 
 
-async def cmd_ask(settings: Settings, questions: Sequence[str], as_json: bool) -> int:
+async def cmd_ask(
+    settings: Settings,
+    questions: Sequence[str],
+    as_json: bool,
+    *,
+    context: bool = False,
+    chart: Path | None = None,
+) -> int:
+    from bot.conversation import Conversation
+
+    utf8_stdout()
     engine = await _open(settings, quiet=as_json)
+    # `ask` answers what it is asked: no "did you mean"; a context only with --context.
+    talk = Conversation(engine, settings.context_minutes * 60)
+    who = "cli" if context else None
     try:
         if list(questions) == ["-"]:
             # One question a line in, one answer a line out, in order, whatever the line holds.
             for raw in sys.stdin.buffer:
                 line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+                reply: Reply
                 try:
-                    answer, _ = await engine.ask(line, channel="cli")
+                    reply, _ = await talk.respond(line, who, user=None, channel="cli", clarify=False)
                 except BotError as e:
-                    answer = Answer(line, True, (), None, e.user_message)
+                    reply = Reply(line, Answer(line, True, (), None, e.user_message))
                 except Exception:
                     # A bug on one line must not cost the lines after it their answers.
                     log.exception("question failed: %r", line[:200])
-                    answer = Answer(line, True, (), None, BotError.user_message)
-                print(answer_json(line, answer) if as_json else render_plain(answer) + "\n", flush=True)
+                    reply = Reply(line, Answer(line, True, (), None, BotError.user_message))
+                print(answer_json(line, reply) if as_json else render_reply_plain(reply) + "\n", flush=True)
             return 0
         question = " ".join(questions)
-        answer, _ = await engine.ask(question, channel="cli")
-        print(answer_json(question, answer) if as_json else render_plain(answer))
+        reply, _ = await talk.respond(question, who, user=None, channel="cli", clarify=False)
+        print(answer_json(question, reply) if as_json else render_reply_plain(reply))
+        if chart is not None:
+            return _save_chart(talk, reply, chart)
         return 0
     finally:
         await engine.close()
@@ -156,32 +190,47 @@ async def cmd_sources(settings: Settings, as_json: bool) -> int:
         await engine.close()
 
 
-async def cmd_chat(settings: Settings) -> int:
-    engine = await _open(settings)
+def _save_chart(talk: Conversation, reply: Reply, path: Path) -> int:
+    drawn = talk.chart(reply)
+    if drawn is None:
+        print(texts.CHART_NONE, file=sys.stderr)
+        return 1
     try:
-        print(chat_welcome(engine.coverage()))
-        last: str | None = None
-        offset, shown = 1, ""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(drawn.png)
+    except OSError as e:
+        print(texts.file_not_written(path, e.strerror or e), file=sys.stderr)
+        return 1
+    print(texts.CHART_SAVED.format(path=path), file=sys.stderr)
+    return 0
+
+
+def cmd_chat(settings: Settings) -> int:
+    """The terminal conversation. Lines are read in the main thread, so that readline's line
+    editing and history work and Ctrl-C stops at once; each reply runs on one event loop."""
+    from bot.conversation import Conversation
+
+    loop = asyncio.new_event_loop()
+    engine = loop.run_until_complete(_open(settings))
+    talk = Conversation(engine, settings.context_minutes * 60)
+    history = terminal.line_editing(settings.db_path.parent / "chat_history")
+    chat = terminal.Chat(talk, settings.db_path.parent / "charts")
+    try:
+        print(chat.welcome())
         while True:
             try:
-                line = await asyncio.to_thread(input, CHAT_PROMPT)
+                line = input(texts.CHAT_PROMPT)
             except (EOFError, KeyboardInterrupt):
                 print()
                 return 0
-            line = line.strip()
-            if line.casefold() in CHAT_QUIT:
+            out = loop.run_until_complete(chat.turn(line))
+            if out is None:
                 return 0
-            if line.casefold() in CHAT_MORE and last:
-                # The same next page as the bot's "Xem thêm" button (Engine.more).
-                answer, offset = engine.more(last, offset, shown)
-            else:
-                last, offset = line, 1
-                answer, _ = await engine.ask(line, channel="chat")
-            # Like the bot, which sees the message under the button: the last reply counts as shown.
-            shown = render_plain(answer)
-            print("\n" + shown + "\n")
+            print("\n" + out + "\n")
     finally:
-        await engine.close()
+        history.save()
+        loop.run_until_complete(engine.close())
+        loop.close()
 
 
 async def cmd_add(settings: Settings, items: Sequence[str]) -> int:
@@ -204,19 +253,19 @@ async def cmd_add(settings: Settings, items: Sequence[str]) -> int:
             if path.is_dir():
                 files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
                 if not files:
-                    given.append((item, corpus_admin.AddOutcome(item, reason=EMPTY_FOLDER)))
+                    given.append((item, corpus_admin.AddOutcome(item, reason=texts.EMPTY_FOLDER)))
                 for f in files:
                     given.append((str(f), corpus_admin.Incoming(f.name, f.read_bytes())))
             elif path.is_file():
                 given.append((item, corpus_admin.Incoming(path.name, path.read_bytes())))
             else:
-                given.append((item, corpus_admin.AddOutcome(item, reason=NO_SUCH_FILE)))
+                given.append((item, corpus_admin.AddOutcome(item, reason=texts.NO_SUCH_FILE)))
         incoming = [x for _, x in given if isinstance(x, corpus_admin.Incoming)]
         added = iter(await engine.add_articles(incoming) if incoming else [])
         failed = 0
         for shown, x in given:
             outcome = next(added) if isinstance(x, corpus_admin.Incoming) else x
-            print(added_line(shown, outcome))
+            print(texts.added_line(shown, outcome))
             failed += outcome.info is None
         return 1 if failed else 0
     finally:
@@ -230,7 +279,7 @@ async def cmd_index(settings: Settings, force: bool) -> int:
     try:
         with progress_bar() as show:
             report = await engine.reload(progress=show, force=force)
-        print(index_report(report))
+        print(texts.index_report(report))
         return 0
     finally:
         await engine.close()
@@ -241,6 +290,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_ask = sub.add_parser("ask", help="trả lời một câu hỏi (hoặc '-' để đọc từng dòng từ stdin)")
     p_ask.add_argument("--json", action="store_true", help="một đối tượng JSON mỗi dòng")
+    p_ask.add_argument(
+        "--context",
+        action="store_true",
+        help="với '-': các dòng là một cuộc trò chuyện (câu hỏi tiếp nối dựa vào câu trước)",
+    )
+    p_ask.add_argument(
+        "--chart", type=Path, metavar="FILE.png", help="lưu biểu đồ số liệu (nếu có) vào tệp PNG"
+    )
     p_ask.add_argument("question", nargs="+")
     sub.add_parser("chat", help="trò chuyện trong terminal")
     p_index = sub.add_parser("index", help="lập hoặc cập nhật chỉ mục")
@@ -261,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except BotError as e:
-        print(config_error(e), file=sys.stderr)
+        print(texts.config_error(e), file=sys.stderr)
         return 2
     logging.basicConfig(
         level=getattr(logging, settings.log_level, logging.INFO)
@@ -272,9 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         if args.command == "ask":
-            return asyncio.run(cmd_ask(settings, args.question, args.json))
+            return asyncio.run(
+                cmd_ask(settings, args.question, args.json, context=args.context, chart=args.chart)
+            )
         if args.command == "chat":
-            return asyncio.run(cmd_chat(settings))
+            return cmd_chat(settings)
         if args.command == "index":
             return asyncio.run(cmd_index(settings, args.force))
         if args.command == "add":

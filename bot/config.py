@@ -83,6 +83,7 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
     workers: int = 0  # 0: one per core
+    context_minutes: int = 30  # a conversation's context is forgotten after this long unused
     log_level: str = "INFO"
     limits: FormatLimits = field(default_factory=FormatLimits)
     fetch_timeout_seconds: float = 20.0  # a whole fetch, redirects and body included
@@ -133,6 +134,7 @@ class Settings:
             webhook_port=_int(merged, "WEBHOOK_PORT", 8443),
             webhook_secret=merged.get("WEBHOOK_SECRET") or None,
             workers=_int(merged, "BOT_WORKERS", 0),
+            context_minutes=_int(merged, "CONTEXT_MINUTES", 30),
             log_level=merged.get("LOG_LEVEL", "INFO").upper(),
             limits=FormatLimits(
                 text_bytes=_int(merged, "MAX_FILE_BYTES", 2_000_000),

@@ -145,19 +145,27 @@ class Engine:
         return answer, qid
 
     async def log(
-        self, question: str, answer: Answer, *, user: str | None, channel: str, latency_ms: float
+        self,
+        question: str,
+        answer: Answer,
+        *,
+        user: str | None,
+        channel: str,
+        latency_ms: float,
+        text: str | None = None,
     ) -> int | None:
         """Log a question with its answer: its id, or None when the log is unavailable.
 
         Apart from `ask` for a shell that must not hold the answer back while the log waits
         for the database (a rebuild writing the new index holds SQLite's only write lock).
+        `text` is the reply as the person read it, when it is more than the answer's quotes.
         """
         try:
             return await self.log_db.log_question(
                 user_hash=user,
                 channel=channel,
                 question=question,
-                answer=render_plain(answer) or (answer.notice or ""),
+                answer=text if text is not None else (render_plain(answer) or (answer.notice or "")),
                 refused=answer.refused,
                 latency_ms=latency_ms,
             )

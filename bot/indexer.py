@@ -40,6 +40,7 @@ from bot.corpus.loader import ANALYSIS_VERSION, ArticleFile, content_hash, parse
 from bot.errors import CorpusError, StorageError
 from bot.models import FileProblem, PassageText, ReloadReport
 from bot.search.bm25 import SEGMENT_BITS, BM25Index, compact_from_chunks, n_segments
+from bot.search.facts import Fact
 from bot.search.snapshot import (
     EXTRA_META,
     SOURCE_FIELDS,
@@ -50,6 +51,7 @@ from bot.search.snapshot import (
     assemble,
 )
 from bot.storage.db import Database, now_iso
+from bot.storage.facts import FactReader, write_facts
 from bot.text.analyze import _tokenizer
 from bot.text.places import Gazetteer
 
@@ -79,6 +81,7 @@ class Encoded:
     uni_counts: list[int]
     bigrams: list[str]
     bi_counts: list[int]
+    facts: list[Fact]
 
     @property
     def n_passages(self) -> int:
@@ -99,6 +102,7 @@ def encode(a: AnalyzedArticle) -> Encoded:
         list(a.unigrams.values()),
         list(a.bigrams),
         list(a.bigrams.values()),
+        a.facts,
     )
 
 
@@ -190,6 +194,7 @@ class _CacheWriter:
                     "INSERT INTO passages (id, hash, seq, text, before, after, page) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(first + i, h, i, t, b, a, pg) for i, (t, b, a, pg) in enumerate(e.passages)],
                 )
+                write_facts(conn, h, e.facts)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:  # SQLite may have rolled back already (full disk, I/O error)
@@ -866,6 +871,7 @@ async def load_snapshot(db: Database) -> tuple[Snapshot, PassageReader] | None:
                 built_at=built_at,
                 # Derived data that is not the corpus's: beside the database, not in it.
                 cache_dir=Path(db.path).parent / "cache",
+                facts=FactReader(db.path),
             )
             return snap, reader
         except (KeyError, ValueError) as e:

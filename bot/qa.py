@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.answer.compose import compose
 from bot.models import Answer
+from bot.search.query import ParsedQuestion
 from bot.search.snapshot import Snapshot
 from bot.text.normalize import clean_unicode
 from bot.texts import check_question
@@ -19,5 +20,10 @@ def answer_question(
         return Answer(question, True, (), None, problem)
     q = snap.parse(" ".join(clean_unicode(question).split()))
     q.original = question
+    return answer_parsed(snap, q, offset=offset)
+
+
+def answer_parsed(snap: Snapshot, q: ParsedQuestion, *, offset: int = 0) -> Answer:
+    """The answer to a question already read (bot/conversation.py reads it to fill follow-ups)."""
     results = snap.retriever.search(q)
     return compose(q, results, snap.articles, snap.coverage, offset=offset)

@@ -30,7 +30,12 @@ def new_project(root: Path) -> Path:
 
 
 def run_bot(
-    root: Path, *args: str, stdin: bytes | None = None, timeout: float = 120, python: tuple[str, ...] = ()
+    root: Path,
+    *args: str,
+    stdin: bytes | None = None,
+    timeout: float = 120,
+    env_extra: dict[str, str] | None = None,
+    python: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess:
     """`python -m bot ARGS` in `root` (or `python PYTHON...` when given), as a user runs it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST"))}
@@ -39,6 +44,7 @@ def run_bot(
         BOT_DB=str(root / "data" / "bot.db"),
         BOT_CORPUS="seeds,data/articles",
         PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
+        **(env_extra or {}),
     )
     proc = subprocess.run(
         [sys.executable, *(python or ("-m", "bot", *args))],

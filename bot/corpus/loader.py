@@ -295,7 +295,7 @@ def decode(data: bytes) -> str:
 
 
 # Bump when cleaning, passage splitting or analysis changes: cached analyses are then redone.
-ANALYSIS_VERSION = b"analysis-v7"
+ANALYSIS_VERSION = b"analysis-v8"  # v7: field limits; v8: facts read from the passages
 
 
 def content_hash(ident: bytes) -> str:

@@ -101,6 +101,7 @@ class ParsedQuestion:
     # Places named inside another name ("Khu du lịch quốc gia Trà Cổ"): no filter, but a hint of
     # where the thing named lies.
     hinted: tuple[Place, ...] = ()
+    rest: str = ""  # the question as understood, its place names (and their markers) taken out
 
     @property
     def reinterpreted(self) -> bool:
@@ -293,6 +294,7 @@ def parse(
         counted=tuple(dict.fromkeys(v.COUNTED_ASKED.findall(low))),
         indicators=frozenset(indicators),
         hinted=tuple(hinted),
+        rest=" ".join(rest.split()),
     )
 
 

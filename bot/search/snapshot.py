@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,8 @@ from bot.corpus.loader import ParsedArticle, parse_article
 from bot.corpus.passages import LEANS_BACK
 from bot.models import ArticleRec, Coverage, PassageText
 from bot.search.bm25 import BM25Index
+from bot.search.facts import Fact, FactSource, MemoryFacts
+from bot.search.facts import extract as extract_facts
 from bot.search.query import ParsedQuestion, parse
 from bot.search.retriever import Retriever
 from bot.text.analyze import analyze
@@ -39,6 +41,7 @@ class AnalyzedArticle:
     years: list[int]
     unigrams: Counter[str]
     bigrams: Counter[str]
+    facts: list[Fact] = field(default_factory=list)
 
 
 def _leans_back(text: str) -> bool:
@@ -83,7 +86,13 @@ def analyze_parsed(parsed: ParsedArticle) -> AnalyzedArticle:
         "year": parsed.meta.year,
         "mentioned": "\n".join(parsed.meta.mentioned) or None,
     }
-    return AnalyzedArticle(meta, units, tokens, sorted(set(years_in(" ".join(body)))), uni, bi)
+    # A passage that names no period takes its paragraph's, or that of the sentence it leans on.
+    leads = [
+        " ".join(x for x in (ps[starts[i]].text if starts[i] != i else "", u.before) if x)
+        for i, u in enumerate(units)
+    ]
+    facts = extract_facts([u.text for u in units], leads, parsed.meta.year)
+    return AnalyzedArticle(meta, units, tokens, sorted(set(years_in(" ".join(body)))), uni, bi, facts)
 
 
 def analyze_text(
@@ -103,6 +112,7 @@ class Snapshot:
     towns: set[str]
     provinces: set[str]
     built_at: str = ""
+    facts: FactSource | None = None  # the facts of its articles (series and comparisons)
 
     @property
     def articles(self) -> list[ArticleRec]:
@@ -171,7 +181,8 @@ def snapshot_in_memory(
     for _, a in items:
         uni.update(a.unigrams)
         bi.update(a.bigrams)
-    return assemble(index, doc_article, articles, lookup, uni, bi, gazetteer)
+    facts = MemoryFacts((path, a.facts, a.passages) for path, a in items)
+    return assemble(index, doc_article, articles, lookup, uni, bi, gazetteer, facts=facts)
 
 
 def article_rec(path: str, a: AnalyzedArticle) -> ArticleRec:
@@ -220,6 +231,7 @@ def assemble(
     gazetteer: Gazetteer | None = None,
     built_at: str = "",
     cache_dir: Path | None = None,
+    facts: FactSource | None = None,
 ) -> Snapshot:
     gaz, towns, provinces, coverage = build_places(articles, gazetteer or Gazetteer.default())
     coverage = Coverage(
@@ -232,4 +244,4 @@ def assemble(
     )
     retriever = Retriever(index, doc_article, articles, lookup, gaz)
     model = DiacriticModel.from_counts(unigrams, bigrams, cache_dir=cache_dir)
-    return Snapshot(retriever, model, gaz, coverage, towns, provinces, built_at)
+    return Snapshot(retriever, model, gaz, coverage, towns, provinces, built_at, facts)

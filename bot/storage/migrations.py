@@ -130,4 +130,28 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE passages ADD COLUMN page INTEGER;
         """,
     ),
+    Migration(
+        "0007_facts",
+        """
+        -- Figures read from the passages at indexing time (bot/search/facts.py), by analysis:
+        -- they come and go with it. seq is the passage (passages.hash, passages.seq) they were
+        -- read from, so every value can be quoted with its sentence.
+        CREATE TABLE facts (
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL REFERENCES analyses(hash) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            indicator TEXT NOT NULL,   -- thesaurus concept token, "≈thu_ngân_sách"
+            year INTEGER,              -- NULL: the text names no period
+            months INTEGER,            -- how far into the year (12: the whole year)
+            part TEXT,                 -- "2 tháng đầu năm", "quý I" (NULL: the whole year)
+            start_year INTEGER,        -- first year of a range ("giai đoạn 2021-2023")
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            figure TEXT NOT NULL,      -- as the sentence writes it, "gần 5.000 tỷ đồng"
+            status TEXT NOT NULL,      -- actual, estimate or target
+            province_wide INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX facts_hash ON facts(hash);
+        """,
+    ),
 )

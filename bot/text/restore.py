@@ -232,3 +232,13 @@ class DiacriticModel:
                     form = form[:1].upper() + form[1:]
                 out[i] = form
         return "".join(out)
+
+    # For the "did you mean" buttons (bot/answer/clarify.py): how sure a restored syllable is.
+
+    def forms(self, word: str) -> list[str]:
+        """The accented forms a syllable typed without marks may stand for, likeliest first."""
+        return self._options(word)
+
+    def pair_logp(self, prev: str | None, cur: str) -> float:
+        """The model's log-probability of a syllable after another (None: at the start)."""
+        return self._logp(prev, cur)

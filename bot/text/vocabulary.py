@@ -125,6 +125,7 @@ có mấy mấy sản phẩm mấy xã mấy nhiệm vụ mấy vấn đề mấ
 vậy là bao nhiêu vậy là gì vậy thế nào vậy như thế nào vậy ra sao vậy là ai vậy nào vậy khi nào vậy
 nhỉ bao nhiêu nhỉ ạ bao nhiêu ạ không ạ được không ạ ở đâu vậy bao giờ vậy có không
 thế nào nhỉ ra sao nhỉ là gì nhỉ là ai nhỉ khi nào nhỉ
+còn năm thì sao thế còn vậy còn còn thì sao còn năm nay còn năm ngoái so với năm trước thì thế nào
 """
 # Questions are the text being restored, and their register ("có mấy", "vậy") is rare in news:
 # a pair of syllables from a question phrase counts like many corpus occurrences.
@@ -279,3 +280,153 @@ UNIT_FAMILIES: dict[str, re.Pattern[str]] = {
 # Questions about a change ("tăng bao nhiêu", "tốc độ tăng", "X tăng năm nào cao hơn") may be
 # answered by a rate, whatever the indicator is counted in. Not "tăng cường" (to strengthen).
 ASKS_CHANGE = re.compile(r"\b(?:tăng|giảm)\b(?!\s+cường)")
+
+# ---------------------------------------------------------------- conversation
+
+# Parts of a year a figure or a question may be about, read on lower-cased text just before
+# the year: "2 tháng đầu năm 2024", "9 tháng 2023", "quý I/2024", "6 tháng đầu năm", "nửa đầu
+# năm 2023", "tháng 10/2019". Named groups: months (+ edge), quarter, half, month.
+PART_OF_YEAR = (
+    r"(?:(?P<months>\d{1,2})\s+tháng(?:\s+(?P<edge>đầu|cuối))?"
+    r"|quý\s+(?P<quarter>iv|i{1,3}|[1-4])"
+    r"|(?:nửa|6 tháng)\s+(?P<half>đầu|cuối)"
+    r"|tháng\s+(?P<month>\d{1,2}))"
+)
+# A period as people and articles write it: a part of a year, a year, or a range of years.
+PERIOD = re.compile(
+    r"(?:(?:giai đoạn|thời kỳ|từ năm|từ|năm)\s+)?(?P<from>(?:19|20)\d\d)\s*(?:[-–—]|đến(?: năm)?|tới(?: năm)?)\s*(?P<to>(?:19|20)\d\d)(?!\d)"
+    rf"|(?:{PART_OF_YEAR}\s*(?:năm\s+|/\s*)?|(?:(?:trong |của |vào )?năm\s+)?(?<![\d/.,]))"
+    r"(?P<year>(?:19|20)\d\d)(?![\d/])"
+)
+
+# How a person asks about what was asked just before: "còn năm 2020?", "thế còn Đông Triều?",
+# "vậy còn dân số thì sao?", "so với năm trước?". Lower-cased, diacritics restored.
+FOLLOW_UP_OPENERS = re.compile(
+    r"^(?:thế|vậy|thế thì|vậy thì|còn|và|rồi)?\s*(?:còn|thế còn|vậy còn|với lại|thêm)\b"
+    r"|^(?:và|thế|vậy)\s+(?=\S)"
+)
+FOLLOW_UP_CLOSERS = re.compile(r"\b(?:thì sao|thế nào|ra sao|nữa|thì thế nào|được không|thì)\s*[?.!…]*\s*$")
+# The same, typed without marks and so perhaps restored as other words ("con" for "còn").
+FOLLOW_UP_FOLDED = re.compile(
+    r"^(?:the|vay|the thi|vay thi|con|va|roi)?\s*(?:con|the con|vay con)\b"
+    r"|\b(?:thi sao|the nao|ra sao|nua|thi the nao|duoc khong|thi)\s*[?.!…]*\s*$"
+)
+# "so với năm trước", "năm ngoái thì sao": the year before the one in the context.
+PREVIOUS_YEAR = re.compile(r"\b(?:năm trước|năm ngoái|năm liền trước|cùng kỳ năm trước|năm trước đó)\b")
+COMPARE_WITH = re.compile(r"\bso với\b|\bso sánh\b")
+
+# What a question asks for ("là bao nhiêu", "khi nào"): a follow-up on another topic asks the same.
+ASKING = re.compile(
+    r"\b(?:là bao nhiêu|bao nhiêu|là mấy|mấy|là gì|là ai|như thế nào|thế nào|ra sao|ở đâu|khi nào|năm nào)\b"
+)
+# Words of a question that say what kind of answer is wanted, not what it is about: taken off
+# to name the topic ("thu ngân sách Móng Cái là bao nhiêu?" is about "thu ngân sách").
+TOPIC_NOISE = re.compile(
+    r"\b(?:là bao nhiêu|bao nhiêu|là mấy|mấy|là gì|là ai|như thế nào|thế nào|ra sao|thì sao|được không"
+    r"|có không|không|chưa|có|các|những|ạ|nhỉ|nhé|vậy|thế|còn|cho hỏi|cho tôi hỏi|xin hỏi|cho biết|tôi muốn biết"
+    r"|muốn biết|đạt được|đạt|được|là|của|ở|tại|năm|qua các năm|các năm|hằng năm|hàng năm|từng năm"
+    r"|biểu đồ|vẽ biểu đồ|diễn biến|xu hướng|so với|so sánh|và|với|hay|bên nào|nơi nào|cao hơn|thấp hơn"
+    r"|nhiều hơn|ít hơn|giai đoạn|từ|đến|tới)\b"
+)
+
+# Small talk and questions about the bot, on the whole message lower-cased and folded (no
+# diacritics: people type "xin chao" as often as "xin chào"). Each kind is answered in kind.
+SMALL_TALK: dict[str, re.Pattern[str]] = {
+    "greeting": re.compile(
+        r"\b(?:xin chao|chao ban|chao bot|chao ad|chao admin|chao em|chao anh|chao chi|chao|alo|hello|hi|hey"
+        r"|good morning|good afternoon|good evening|chuc buoi sang|buoi sang tot lanh)\b"
+    ),
+    "thanks": re.compile(
+        r"\b(?:cam on|cam on nhieu|cam on ban|cam on bot|cam on nhe|cam on a|thank you|thanks|thank|tks|thanks a lot"
+        r"|da hieu|ok cam on|hay qua|tuyet voi|tot qua)\b"
+    ),
+    "bye": re.compile(r"\b(?:tam biet|bye|goodbye|hen gap lai|chao tam biet)\b"),
+    "ack": re.compile(
+        r"\b(?:ok|oke|okay|vang|da vang|u|uh|uhm|hieu roi|da hieu|duoc roi|roi|tot|good|great|nice)\b"
+    ),
+    "who": re.compile(
+        r"\b(?:ban la ai|bot la ai|em la ai|may la ai|ban la gi|day la bot gi|ban ten gi|ban ten la gi"
+        r"|ai tao ra ban|ai lam ra ban|ban lam duoc gi|ban biet gi|ban co the lam gi|who are you|what are you"
+        r"|what can you do)\b"
+    ),
+    "help": re.compile(
+        r"\b(?:giup toi|giup minh|giup em|huong dan|tro giup|lam sao de hoi|hoi nhu the nao|hoi the nao"
+        r"|cach hoi|cach dung|su dung the nao|dung the nao|help|how to use|how do i|cho toi hoi|cho minh hoi"
+        r"|cho em hoi|toi muon hoi|minh muon hoi|hoi chut|hoi cai)\b"
+    ),
+    "sources": re.compile(
+        r"\b(?:du lieu lay tu dau|du lieu tu dau|lay du lieu o dau|lay tin tu dau|nguon du lieu|nguon tin"
+        r"|nguon o dau|nguon nao|bao nao|lay tu dau|thong tin lay tu dau|co bao nhieu bai|bai viet nao"
+        r"|where does the data come from|what sources|data source)\b"
+    ),
+}
+# What may stand around small talk without making it a question: names, politeness, emoji.
+SMALL_TALK_FILLER = re.compile(
+    r"\b(?:a|a oi|oi|nhe|nha|nhi|ban|bot|ad|admin|em|anh|chi|minh|toi|rat|nhieu|lam|qua|vay|the|nhe ban"
+    r"|ha|hi hi|hihi|haha|da|please|so much|very|much|you|a lot|again|there"
+    r"|everyone|all|oh|well|cho|xin)\b"
+)
+# English words that are not Vietnamese syllables typed without marks: a message made mostly
+# of them is written in English ("what is the population of Kinh Mon?").
+ENGLISH_WORDS = frozenset(
+    """
+    the what which where when how why who whom whose is are was were does did have has the of and
+    for with about from into this that these those there their your you please tell me show give
+    population income budget revenue growth rate area economy plan planning province city town
+    district much many number year years total average per capita gdp grdp news article articles
+    hello thanks thank data source sources question answer can could would should will english speak
+    """.split()
+)
+# A figure asked over the years ("thu ngân sách Móng Cái qua các năm", "biểu đồ dân số", "thu
+# nhập Kinh Môn 2020-2023"); not a period asked as one ("giai đoạn 2021-2023 tăng bình quân").
+SERIES_ASKED = re.compile(
+    r"\b(?:qua các năm|các năm qua|qua từng năm|từng năm|hằng năm|hàng năm|mỗi năm|theo năm|biểu đồ|đồ thị"
+    r"|diễn biến|xu hướng|chuỗi số liệu)\b"
+    r"|\btừ (?:năm )?(?:19|20)\d\d (?:đến|tới) (?:năm )?(?:19|20)\d\d\b"
+    r"|(?<!giai đoạn )(?<!nhiệm kỳ )(?<!thời kỳ )(?<![\d/])(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d(?!\d)"
+)
+# The same range typed without marks, where "tu" may be read "tư": "tu 2020 den 2023".
+SERIES_ASKED_FOLDED = re.compile(r"\btu (?:nam )?(?:19|20)\d\d (?:den|toi) (?:nam )?(?:19|20)\d\d\b")
+# A change asked in so many words ("tăng bao nhiêu", "giảm mấy %"): no table of the values.
+CHANGE_ASKED = re.compile(r"\b(?:tăng|giảm)\s+(?:bao nhiêu|mấy)\b")
+# Words before an indicator that ask for its change, not its values ("tăng giá trị sản xuất").
+CHANGE_BEFORE = re.compile(r"\b(?:tăng|giảm|tốc độ tăng|mức tăng|tăng trưởng)\s+$")
+# What a question asks to be drawn: the chart is sent even in the terminal's chat.
+CHART_ASKED = re.compile(r"\b(?:biểu đồ|đồ thị|vẽ)\b")
+
+# What decides a yes/no question, read in the clause of the passage that answers it. A plan
+# ("sớm trở thành thành phố trước năm 2025") decides nothing: it says what should be, not what is.
+VERDICT_NOT_YET = re.compile(r"\bchưa\b")
+VERDICT_NO = re.compile(r"\b(?:không còn|không có|không được|không đạt|không phải)\b")
+VERDICT_YES = re.compile(
+    r"\b(?:đã|vừa|chính thức|được công nhận|được thành lập|được nâng cấp|được phê duyệt|đạt chuẩn|đạt được"
+    r"|hoàn thành|trở thành|có thêm|có \d+)\b"
+)
+VERDICT_PLAN = re.compile(
+    r"\b(?:sẽ|sớm|phấn đấu|mục tiêu|định hướng|kế hoạch|dự kiến|đề ra|đặt ra|xác định|hướng tới|hướng đến"
+    r"|tầm nhìn|đủ điều kiện|cần|phải|yêu cầu|đề nghị|đề xuất|chuẩn bị|đang|trước năm|đến năm|nhiệm vụ)\b"
+)
+# The clauses of a passage, each judged on its own.
+CLAUSE_BREAK = re.compile(r"[;.:!?]\s+|,\s+(?=(?:nhưng|song|tuy nhiên|trong khi)\b)")
+
+# Sounds people mix up when typing a name as they say it ("Kin Môn" for Kinh Môn, "Đông
+# Chiều" for Đông Triều): syllables folded (no marks), rewritten to one spelling per sound.
+SOUND_ALIKE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"^tr", "ch"),
+        (r"^gi", "d"),
+        (r"^r", "d"),
+        (r"^s", "x"),
+        (r"^n(?=[aeiouy])", "l"),
+        (r"^ngh", "ng"),
+        (r"^gh", "g"),
+        (r"^k", "c"),
+        (r"^q", "c"),
+        (r"nh$", "n"),
+        (r"ng$", "n"),
+        (r"ch$", "t"),
+        (r"c$", "t"),
+        (r"y$", "i"),
+    )
+)

@@ -70,6 +70,7 @@ def _mb(size: int) -> str:
 CHAT_PROMPT = "Bạn hỏi: "
 CHAT_QUIT = {"thoát", "thoat", "exit", "quit"}
 CHAT_MORE = {"thêm", "them", "xem thêm", "xem them"}
+CHAT_NEW = {"/moi", "mới", "moi", "/mới"}
 INDEX_PROGRESS = "Đang phân tích bài viết"
 INDEX_UNIT = " bài"  # after a count: "12 bài/s"
 
@@ -77,9 +78,14 @@ INDEX_UNIT = " bài"  # after a count: "12 bài/s"
 def chat_welcome(c: Coverage) -> str:
     return (
         f"Xin chào! Tôi trả lời câu hỏi về quy hoạch, kế hoạch phát triển từ {c.articles} bài viết "
-        f"về {', '.join(c.places)}.\nGõ câu hỏi (có dấu hay không dấu đều được), "
-        "'thêm' để xem thêm đoạn liên quan, Ctrl-D hoặc 'thoát' để kết thúc.\n"
+        f"về {', '.join(c.places)}.\nGõ câu hỏi (có dấu hay không dấu đều được), hỏi tiếp ngắn gọn "
+        "(«còn năm 2020?»), 'thêm' để xem thêm đoạn liên quan, 'mới' để bắt đầu lại, "
+        "Ctrl-D hoặc 'thoát' để kết thúc.\n"
     )
+
+
+def file_not_written(path: object, reason: object) -> str:
+    return f"Không ghi được tệp {path}: {reason}"
 
 
 def skipped_file(path: str, reason: str) -> str:

@@ -17,6 +17,7 @@ USER_COMMANDS: list[tuple[str, str]] = [
     ("start", "Giới thiệu bot và câu hỏi mẫu"),
     ("hoi", "Đặt câu hỏi (dùng trong nhóm): /hoi <câu hỏi>"),
     ("nguon", "Danh sách bài viết bot đang dùng"),
+    ("moi", "Bắt đầu cuộc trò chuyện mới (không dựa vào câu hỏi trước)"),
     ("help", "Cách đặt câu hỏi và các lệnh"),
 ]
 ADMIN_COMMANDS: list[tuple[str, str]] = [
@@ -151,11 +152,17 @@ def help_text(is_admin: bool) -> str:
         "• Trong nhóm: /hoi &lt;câu hỏi&gt;, hoặc nhắc tên bot, hoặc trả lời tin nhắn của bot.",
         "• Nên nêu tên địa phương và năm nếu có. Mỗi câu trả lời trích nguyên văn một đoạn báo "
         "và ghi rõ nguồn; nút <b>Xem thêm</b> cho các đoạn liên quan khác, 👍/👎 để góp ý.",
+        "• Hỏi tiếp ngắn gọn, tôi hiểu theo câu trước: <i>còn năm 2020?</i>, <i>thế còn Đông Triều?</i>, "
+        "<i>so với năm trước?</i> (trong nhóm: trả lời tin nhắn của bot hoặc dùng /hoi).",
+        "• Số liệu qua các năm hoặc so sánh hai nơi: <i>thu nhập Kinh Môn 2020-2023</i>, "
+        "<i>biểu đồ thu ngân sách Móng Cái</i>, <i>thu ngân sách Móng Cái và Đông Triều</i>: "
+        "bảng số liệu kèm biểu đồ.",
         "",
         "<b>Lệnh</b>",
         "/start: giới thiệu và câu hỏi mẫu",
         "/hoi &lt;câu hỏi&gt;: đặt câu hỏi",
         "/nguon: danh sách bài viết bot đang dùng",
+        "/moi: bắt đầu cuộc trò chuyện mới",
         "/help: hướng dẫn này",
     ]
     if is_admin:

@@ -16,6 +16,7 @@ from telegram.request import BaseRequest
 
 from bot import texts
 from bot.config import Settings
+from bot.conversation import Conversation
 from bot.errors import BotError, ConfigError
 from bot.tg import handlers
 from bot.tg.callbacks import ButtonSigner
@@ -122,6 +123,8 @@ async def _post_init(application: Application) -> None:
         application.bot_data["engine"] = await Engine.open(settings)
         application.bot_data["owns_engine"] = True
     engine = application.bot_data["engine"]
+    # Each person's context, the "did you mean" offers: in memory, for the application's life.
+    application.bot_data["conversation"] = Conversation(engine, settings.context_minutes * 60)
     application.bot_data["buttons"] = ButtonSigner(engine.key_for("buttons"))
     coverage = engine.coverage()
     log.info("engine ready: %d articles, %d passages", coverage.articles, coverage.passages)

@@ -26,7 +26,7 @@ async def test_start_up_registers_vietnamese_command_menus(app: Application, api
     menus = api.called("setMyCommands")
     assert len(menus) == 2  # everyone, and the admin's own chat
     everyone = {c["command"]: c["description"] for c in menus[0]["commands"]}
-    assert set(everyone) == {"start", "hoi", "nguon", "help"}
+    assert set(everyone) == {"start", "hoi", "nguon", "moi", "help"}
     assert everyone["nguon"] == "Danh sách bài viết bot đang dùng"
     assert menus[1]["scope"] == {"type": "chat", "chat_id": ADMIN_ID}
     assert {"reload", "stats"} <= {c["command"] for c in menus[1]["commands"]}
@@ -98,10 +98,10 @@ async def test_errors_are_logged_with_traceback_and_answered_politely(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ):
-    def broken(question: str, *, offset: int = 0):
+    def broken(question: object) -> None:
         raise RuntimeError(f"boom in the index, token {TOKEN}")
 
-    monkeypatch.setattr(engine, "answer", broken)  # fault injection into the real engine
+    monkeypatch.setattr(engine.snapshot.retriever, "search", broken)  # fault injection into the real index
     await tg.send(tg.text("Dân số thị xã Kinh Môn là bao nhiêu?"))
     assert api.sent_texts() == [texts.GENERIC_ERROR]
     (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -112,10 +112,10 @@ async def test_errors_are_logged_with_traceback_and_answered_politely(
 async def test_bot_errors_show_their_own_message(
     tg: Updates, api: FakeBotAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):
-    def not_ready(question: str, *, offset: int = 0):
+    def not_ready(question: object) -> None:
         raise IndexNotReady("no index")
 
-    monkeypatch.setattr(engine, "answer", not_ready)
+    monkeypatch.setattr(engine.snapshot.retriever, "search", not_ready)
     await tg.send(tg.text("Dân số Kinh Môn?"))
     assert api.sent_texts() == [IndexNotReady.user_message]
 
@@ -125,10 +125,10 @@ async def test_an_error_message_with_markup_characters_reaches_the_user_as_writt
 ):
     said = "Không đọc được dữ liệu: <tệp> & thư mục."
 
-    def failing(question: str, *, offset: int = 0):
+    def failing(question: object) -> None:
         raise StorageError("read", user_message=said)
 
-    monkeypatch.setattr(engine, "answer", failing)
+    monkeypatch.setattr(engine.snapshot.retriever, "search", failing)
     await tg.send(tg.text("Dân số Kinh Môn?"))
     (sent,) = api.called("sendMessage")
     assert rendered(sent["text"], sent["parse_mode"]) == said  # the app fixture checks Telegram accepts it

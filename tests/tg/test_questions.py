@@ -15,7 +15,7 @@ from bot import texts
 from bot.answer.render import render_html
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg.handlers import common, questions
+from bot.tg.handlers import common, talk
 
 QUESTION = "Kinh Môn có bao nhiêu doanh nghiệp?"
 
@@ -52,7 +52,7 @@ async def test_typing_is_shown_only_when_the_answer_is_slow(
     tg: Updates, api: FakeBotAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(common, "TYPING_AFTER", 0.05)
-    monkeypatch.setattr(questions, "LOG_WAIT", 1.0)
+    monkeypatch.setattr(talk, "LOG_WAIT", 1.0)
     real = engine.log
 
     async def slow_log(*args, **kwargs):

@@ -22,6 +22,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000001
+FILES = "__files__"  # the parameter under which uploaded files (multipart) reach the API
 BOT_USERNAME = "PlanTestBot"
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Plan Bot", "username": BOT_USERNAME}
 
@@ -167,6 +168,7 @@ class FakeBotAPI:
     problems: list[str] = field(default_factory=list)  # HTML/length errors the bot produced
     updates: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    photos: list[tuple[int, bytes, str | None]] = field(default_factory=list)  # (chat, PNG, caption)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1000)
@@ -362,6 +364,42 @@ class FakeBotAPI:
         self.messages[(chat_id, message["message_id"])] = message
         return message
 
+    def api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A photo uploaded as a file (multipart): kept in `photos` for tests to decode."""
+        files = params.pop(FILES, {})
+        data = files.get("photo")
+        if not isinstance(data, bytes) or not data:
+            raise BadRequestError("there is no photo in the request")
+        caption = params.get("caption")
+        if caption is not None:
+            if len(caption) > 1024:
+                self.problems.append(f"caption is {len(caption)} characters (> 1024)")
+                raise BadRequestError("message caption is too long")
+            if params.get("parse_mode") == "HTML" and html_problems(caption):
+                self.problems.append(f"caption HTML: {html_problems(caption)}")
+                raise BadRequestError("can't parse caption entities")
+        chat_id = int(params["chat_id"])
+        message = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id),
+            "from": BOT_USER,
+            "photo": [
+                {
+                    "file_id": f"photo{len(self.photos)}",
+                    "file_unique_id": f"up{len(self.photos)}",
+                    "width": 1,
+                    "height": 1,
+                    "file_size": len(data),
+                }
+            ],
+        }
+        if caption is not None:
+            message["caption"] = rendered(caption, params.get("parse_mode"))
+        self.photos.append((chat_id, data, caption))
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
     def _stored(self, params: dict[str, Any]) -> dict[str, Any]:
         key = (int(params["chat_id"]), int(params["message_id"]))
         if key not in self.messages:
@@ -447,6 +485,11 @@ class FakeRequest(BaseRequest):
             return self.api.download(url.split(self.api.token, 1)[1].lstrip("/"))
         api_method = url.rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params[FILES] = {
+                name: content if isinstance(content, bytes) else content.read()
+                for name, (_filename, content, _mime) in request_data.multipart_data.items()
+            }
         answer = self.api.respond(api_method, params)
         if answer.unreachable:
             raise NetworkError("httpx.ConnectError: All connection attempts failed") from httpx.ConnectError(

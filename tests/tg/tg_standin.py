@@ -4,6 +4,7 @@ an error status). Used by the end-to-end, fault and load tests."""
 
 from __future__ import annotations
 
+import email.policy
 import json
 import sys
 import threading
@@ -11,10 +12,11 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tg_fakeapi import FakeBotAPI
+from tg_fakeapi import FILES, FakeBotAPI
 
 JSON_PARAMS = {
     "reply_markup",
@@ -70,7 +72,8 @@ class Handler(BaseHTTPRequestHandler):
         api = self.server.api
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode() if length else ""
+        body = self.rfile.read(length) if length else b""
+        raw = "" if (self.headers.get("Content-Type") or "").startswith("multipart/") else body.decode()
         prefix_file, prefix_api = f"/file/bot{api.token}/", f"/bot{api.token}/"
         if path.startswith(prefix_file):
             code, data = api.download(path[len(prefix_file) :])
@@ -80,7 +83,10 @@ class Handler(BaseHTTPRequestHandler):
             self._reply(404, b'{"ok":false,"error_code":404,"description":"Not Found"}')
             return
         method = path[len(prefix_api) :]
-        if "json" in (self.headers.get("Content-Type") or ""):
+        content_type = self.headers.get("Content-Type") or ""
+        if content_type.startswith("multipart/form-data"):
+            params = _multipart(content_type, body)
+        elif "json" in content_type:
             params = json.loads(raw or "{}")
         else:
             params = {k: v[-1] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
@@ -92,6 +98,26 @@ class Handler(BaseHTTPRequestHandler):
         if answer.delay:
             time.sleep(answer.delay)
         self._reply(answer.status, json.dumps(answer.body).encode())
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """The fields of a multipart/form-data upload (sendPhoto, sendDocument): values as the API
+    takes them, files under FILES."""
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    params: dict[str, Any] = {}
+    files: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        if part.get_param("filename", header="content-disposition") is not None:
+            files[name] = data
+        else:
+            value = data.decode()
+            params[name] = json.loads(value) if name in JSON_PARAMS else value
+    params[FILES] = files
+    return params
 
 
 @contextmanager

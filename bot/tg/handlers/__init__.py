@@ -2,7 +2,9 @@
 
 - common.py: what every handler uses (the engine and settings in bot_data, HTML replies,
   'typing…', the rate limit, how a group addresses the bot);
-- questions.py: text messages and /hoi, answered with quoted passages;
+- questions.py: text messages and /hoi, answered in the person's conversation;
+- talk.py: the conversation: answers with each person's context, small talk, "did you mean"
+  buttons, charts as photos, /moi;
 - buttons.py: the buttons under answers and their callbacks (Xem thêm, 👍/👎);
 - commands.py: /start, /help and unknown commands;
 - admin.py: /reload and /stats;

@@ -27,6 +27,7 @@ from bot.tg.handlers.corpus import (
 from bot.tg.handlers.documents import cmd_them, on_admin_link, on_document, on_other_message
 from bot.tg.handlers.errors import on_error
 from bot.tg.handlers.questions import cmd_hoi, on_group_text, on_private_text
+from bot.tg.handlers.talk import CB_CHOICE, cmd_moi, on_choice
 from bot.tg.ratelimit import SlidingWindowLimiter
 
 LINK_ONLY = re.compile(r"^\s*https?://\S+\s*$", re.IGNORECASE)
@@ -52,6 +53,7 @@ def register(application: Application, settings: Settings) -> None:
             CommandHandler("hoi", cmd_hoi, filters=new),
             CommandHandler("reload", costs_reply(cmd_reload), filters=new),
             CommandHandler("stats", costs_reply(cmd_stats), filters=new),
+            CommandHandler("moi", costs_reply(cmd_moi), filters=new),
             # the corpus: /nguon and its pages, links and files from admins, /xoa, /sua
             CommandHandler("nguon", costs_reply(cmd_nguon), filters=new),
             CommandHandler("them", costs_reply(cmd_them), filters=new),
@@ -64,6 +66,7 @@ def register(application: Application, settings: Settings) -> None:
             MessageHandler(new & filters.Document.ALL, on_document),
             # the buttons under answers
             CallbackQueryHandler(on_more, pattern=CB_MORE),
+            CallbackQueryHandler(on_choice, pattern=CB_CHOICE),  # "did you mean"
             CallbackQueryHandler(costs_reply(on_feedback), pattern=CB_FEEDBACK),
             CallbackQueryHandler(costs_reply(on_stale_button)),  # last: any button not matched above
             # messages
