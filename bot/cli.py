@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from bot import terminal, texts
 from bot.answer.reply import Reply, render_reply_plain
 from bot.config import Settings
 from bot.errors import BotError, StorageError
-from bot.models import Answer, ReloadReport
+from bot.models import Answer
 
 if TYPE_CHECKING:
     from bot.conversation import Conversation
@@ -23,34 +25,44 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot")
 
 
-def _progress_bar(stream=sys.stderr):
-    last = [-1]
+@contextlib.contextmanager
+def progress_bar(stream: TextIO = sys.stderr) -> Iterator[Callable[[int, int], None] | None]:
+    """tqdm's bar for the indexer's (done, total) calls, on a terminal only (a pipe or a file gets
+    the summary alone). It appears at the first article analysed: none when nothing changed."""
+    if not stream.isatty():
+        yield None
+        return
+    from tqdm import tqdm  # imported for a terminal only: `ask` in a pipe does not pay for it
 
+    bars: list[tqdm] = []
+    # A terminal that reports no size (a bare pseudo-terminal) would get an empty bar, or none.
+    size = os.terminal_size((0, 0))
+    with contextlib.suppress(OSError, ValueError):
+        size = os.get_terminal_size(stream.fileno())
+    shape = {"ncols": size.columns or 80, "nrows": size.lines or 24}
+
+    # Each call is drawn (the indexer calls once per batch of articles), so a run killed midway
+    # has shown how far it got.
     def show(done: int, total: int) -> None:
-        if not stream.isatty() and done != total:
-            return
-        pct = int(100 * done / total) if total else 100
-        if pct == last[0]:
-            return
-        last[0] = pct
-        bar = "#" * (pct // 4)
-        stream.write(f"\rĐang phân tích bài viết [{bar:<25}] {done}/{total}")
-        if done == total:
-            stream.write("\n")
-        stream.flush()
+        if not bars:
+            bars.append(
+                tqdm(
+                    total=total,
+                    desc=texts.INDEX_PROGRESS,
+                    unit=texts.INDEX_UNIT,
+                    file=stream,
+                    mininterval=0,
+                    miniters=1,
+                    **shape,
+                )
+            )
+        bars[0].update(done - bars[0].n)
 
-    return show
-
-
-def format_report(r: ReloadReport) -> str:
-    lines = [
-        f"Bài viết: {r.articles} ({r.new} mới, {r.changed} thay đổi, {r.removed} bị gỡ, {r.unchanged} giữ nguyên)",
-        f"Đoạn (câu) trong chỉ mục: {r.passages}; phân tích lại: {r.segmented_passages}",
-        f"Thời gian: {r.seconds:.2f} giây",
-    ]
-    for p in r.problems:
-        lines.append(f"Bỏ qua {p.path}: {p.reason}")
-    return "\n".join(lines)
+    try:
+        yield show
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 # Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves raw (it
@@ -103,7 +115,8 @@ async def _open(settings: Settings, *, quiet: bool = False):
 
     engine = await Engine.open(settings, build=False)
     try:
-        report = await engine.reload(progress=None if quiet else _progress_bar())
+        with progress_bar() if not quiet else contextlib.nullcontext() as show:
+            report = await engine.reload(progress=show)
     except StorageError as e:
         if not engine.has_index:
             await engine.close()
@@ -115,10 +128,10 @@ async def _open(settings: Settings, *, quiet: bool = False):
         await engine.close()
         raise
     if report.changed_anything and not quiet:
-        print(format_report(report), file=sys.stderr)
+        print(texts.index_report(report), file=sys.stderr)
     elif report.problems:
         for p in report.problems:
-            print(f"Bỏ qua {p.path}: {p.reason}", file=sys.stderr)
+            print(texts.skipped_file(p.path, p.reason), file=sys.stderr)
     return engine
 
 
@@ -186,7 +199,7 @@ def _save_chart(talk: Conversation, reply: Reply, path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(drawn.png)
     except OSError as e:
-        print(f"Không ghi được tệp {path}: {e.strerror or e}", file=sys.stderr)
+        print(texts.file_not_written(path, e.strerror or e), file=sys.stderr)
         return 1
     print(texts.CHART_SAVED.format(path=path), file=sys.stderr)
     return 0
@@ -206,7 +219,7 @@ def cmd_chat(settings: Settings) -> int:
         print(chat.welcome())
         while True:
             try:
-                line = input("Bạn hỏi: ")
+                line = input(texts.CHAT_PROMPT)
             except (EOFError, KeyboardInterrupt):
                 print()
                 return 0
@@ -240,40 +253,23 @@ async def cmd_add(settings: Settings, items: Sequence[str]) -> int:
             if path.is_dir():
                 files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
                 if not files:
-                    given.append(
-                        (item, corpus_admin.AddOutcome(item, reason="Thư mục không có tệp bài viết nào."))
-                    )
+                    given.append((item, corpus_admin.AddOutcome(item, reason=texts.EMPTY_FOLDER)))
                 for f in files:
                     given.append((str(f), corpus_admin.Incoming(f.name, f.read_bytes())))
             elif path.is_file():
                 given.append((item, corpus_admin.Incoming(path.name, path.read_bytes())))
             else:
-                given.append((item, corpus_admin.AddOutcome(item, reason="Không tìm thấy tệp này.")))
+                given.append((item, corpus_admin.AddOutcome(item, reason=texts.NO_SUCH_FILE)))
         incoming = [x for _, x in given if isinstance(x, corpus_admin.Incoming)]
         added = iter(await engine.add_articles(incoming) if incoming else [])
         failed = 0
         for shown, x in given:
             outcome = next(added) if isinstance(x, corpus_admin.Incoming) else x
-            print(format_outcome(shown, outcome))
+            print(texts.added_line(shown, outcome))
             failed += outcome.info is None
         return 1 if failed else 0
     finally:
         await engine.close()
-
-
-def format_outcome(shown: str, outcome) -> str:
-    info = outcome.info
-    if info is None:
-        return f"Không thêm được {shown}: {outcome.reason}"
-    s = info.source
-    place = ", ".join(x for x in (s.place, s.province) if x)
-    if info.already:
-        return f"Đã có trong kho: {shown} → {s.path} — {s.line()}"
-    return (
-        f"Đã thêm: {shown} → {s.path} — {s.line()}"
-        + (f" · {place}" if place else "")
-        + f" · {info.passages} đoạn"
-    )
 
 
 async def cmd_index(settings: Settings, force: bool) -> int:
@@ -281,8 +277,9 @@ async def cmd_index(settings: Settings, force: bool) -> int:
 
     engine = await Engine.open(settings, build=False)
     try:
-        report = await engine.reload(progress=_progress_bar(), force=force)
-        print(format_report(report))
+        with progress_bar() as show:
+            report = await engine.reload(progress=show, force=force)
+        print(texts.index_report(report))
         return 0
     finally:
         await engine.close()
@@ -313,14 +310,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="chạy bot Telegram")
     p_sources = sub.add_parser("sources", help="liệt kê các bài trong kho và thông tin trích dẫn của chúng")
     p_sources.add_argument("--json", action="store_true", help="một đối tượng JSON mỗi bài")
-    from bot.bench import build_parser
-
-    build_parser(sub.add_parser("bench", help="đo tốc độ lập chỉ mục và trả lời trên kho bài tổng hợp"))
-    args = parser.parse_args(argv)
+    # The bench parses its own options: bot.bench is imported only when it runs.
+    sub.add_parser("bench", add_help=False, help="đo tốc độ lập chỉ mục và trả lời trên kho bài tổng hợp")
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "bench":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         settings = Settings.from_env()
     except BotError as e:
-        print(f"Lỗi cấu hình: {e}", file=sys.stderr)
+        print(texts.config_error(e), file=sys.stderr)
         return 2
     logging.basicConfig(
         level=getattr(logging, settings.log_level, logging.INFO)
@@ -349,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "bench":
             from bot.bench import main as bench_main
 
-            return bench_main(args)
+            return bench_main(rest)
     except BotError as e:
         log.debug("command failed", exc_info=True)
         print(e.user_message, file=sys.stderr)

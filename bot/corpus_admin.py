@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot import texts
 from bot.corpus import formats
 from bot.corpus.loader import ParsedArticle, parse_article, read_bytes, read_sidecar, sidecar_of
 from bot.corpus_changes import parse_changes
@@ -105,7 +106,7 @@ def find(engine: Engine, article_id: str) -> CorpusEntry:
             return entry
     raise CorpusChangeRefused(
         f"no article {article_id!r}",
-        user_message=f"Không có bài viết mã «{article_id.strip()[:20]}». Gõ /nguon để xem mã các bài.",
+        user_message=texts.no_such_article(article_id),
     )
 
 
@@ -171,10 +172,8 @@ async def add_many(
             if rel in by_path:
                 outcomes[i] = AddOutcome(items[i].name, info=ArticleInfo(by_path[rel], n))
             else:
-                why = problems.get(rel, "không lập chỉ mục được")
-                outcomes[i] = AddOutcome(
-                    items[i].name, reason=f"Tệp đã lưu nhưng không lập chỉ mục được: {why}."
-                )
+                why = problems.get(rel, texts.NOT_INDEXED)
+                outcomes[i] = AddOutcome(items[i].name, reason=texts.saved_not_indexed(why))
     return [outcomes[i] for i in range(len(items))]
 
 
@@ -206,7 +205,7 @@ async def fetch_link(engine: Engine, url: str) -> Incoming | AddOutcome:
             allowed=address_check(s.fetch_allow_private),
         )
     except CorpusError as e:
-        return AddOutcome(url, reason=f"Không lấy được bài từ liên kết: {e}.")
+        return AddOutcome(url, reason=texts.link_failed(e))
     return Incoming(got.filename, got.data, got.url)
 
 
@@ -231,7 +230,7 @@ async def _check(engine: Engine, item: Incoming) -> tuple[str, ParsedArticle] | 
     if len(item.data) > limit:
         raise UploadRejected(
             "file too large",
-            user_message=f"Tệp quá lớn ({len(item.data):,} byte); giới hạn là {limit:,} byte.",
+            user_message=texts.file_too_big(len(item.data), limit),
         )
     same = await _same_bytes(engine, item.data)
     if same is not None:
@@ -244,7 +243,7 @@ async def _check(engine: Engine, item: Incoming) -> tuple[str, ParsedArticle] | 
     try:
         parsed = await asyncio.to_thread(parse)
     except CorpusError as e:
-        raise UploadRejected(str(e), user_message=f"Tệp không được nhận: {e}.") from e
+        raise UploadRejected(str(e), user_message=texts.file_not_accepted(str(e))) from e
     for url in (parsed.meta.url, item.url):
         known = _by_url(engine, url) if url else None
         if known is not None:
@@ -343,10 +342,7 @@ def changeable(engine: Engine, article_id: str) -> tuple[CorpusEntry, Path]:
     if not entry.editable:
         raise CorpusChangeRefused(
             f"{entry.source.path} is read-only",
-            user_message=(
-                f"Bài «{entry.source.title[:80]}» nằm trong kho gốc ({entry.source.path}), chỉ đọc. "
-                "Chỉ sửa hoặc xoá được bài đã thêm qua bot, trừ khi cấu hình ADMIN_EDIT_CORPUS bật."
-            ),
+            user_message=texts.read_only_article(entry.source.title, entry.source.path),
         )
     return entry, _absolute(engine, entry.source.path)
 
@@ -384,8 +380,8 @@ async def edit(engine: Engine, article_id: str, text: str, *, on_wait: OnWait | 
     for a in engine.snapshot.articles:
         if a.path == entry.source.path:
             return ArticleInfo(a, 0)
-    why = next((p.reason for p in report.problems if p.path == entry.source.path), "không lập chỉ mục được")
-    raise CorpusChangeRefused(why, user_message=f"Đã ghi sửa đổi nhưng bài không lập chỉ mục được: {why}.")
+    why = next((p.reason for p in report.problems if p.path == entry.source.path), texts.NOT_INDEXED)
+    raise CorpusChangeRefused(why, user_message=texts.edit_not_indexed(why))
 
 
 def _write_sidecar(article: Path, values: dict[str, str | None], *, replace_all: bool = False) -> None:

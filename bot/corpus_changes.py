@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot import texts
 from bot.errors import CorpusChangeRefused
 from bot.text.normalize import fold
 
@@ -27,33 +28,25 @@ def parse_changes(text: str) -> dict[str, str | None]:
     clears the correction. Raises CorpusChangeRefused saying what is wrong."""
     marks = list(_KEY.finditer(text))
     if not marks:
-        raise CorpusChangeRefused("no field", user_message=EDIT_USAGE)
+        raise CorpusChangeRefused("no field", user_message=texts.edit_usage())
     changes: dict[str, str | None] = {}
     for m, nxt in zip(marks, [*marks[1:], None], strict=True):
         key = re.sub(r"[_\-]", "", fold(m.group(1)).lower())
         if key not in EDIT_KEYS:
-            raise CorpusChangeRefused(
-                f"unknown key {key}", user_message=f"Không biết trường «{m.group(1)}». {EDIT_USAGE}"
-            )
+            raise CorpusChangeRefused(f"unknown key {key}", user_message=texts.unknown_field(m.group(1)))
         value = " ".join(text[m.end() : nxt.start() if nxt else len(text)].split())
         field = EDIT_KEYS[key]
         changes[field] = _checked(field, value) if value else None
     return changes
 
 
-EDIT_USAGE = (
-    "Cách dùng: /sua <mã> ngay=2023-06-22 noi=Kinh Môn tinh=Hải Dương bao=Báo Hải Dương "
-    "tieude=Tiêu đề mới link=https://… (mỗi trường có thể bỏ; để trống, ví dụ noi=, để bỏ sửa)."
-)
-
-
 def _checked(field: str, value: str) -> str:
     if field == "date":
         return _date(value)
     if field == "url" and not re.fullmatch(r"https?://[^\s\"<>]+", value):
-        raise CorpusChangeRefused("bad url", user_message="Liên kết phải bắt đầu bằng http:// hoặc https://.")
+        raise CorpusChangeRefused("bad url", user_message=texts.BAD_LINK)
     if len(value) > 300:
-        raise CorpusChangeRefused("too long", user_message="Giá trị quá dài (tối đa 300 ký tự).")
+        raise CorpusChangeRefused("too long", user_message=texts.VALUE_TOO_LONG)
     return value
 
 
@@ -70,5 +63,5 @@ def _date(value: str) -> str:
     except ValueError as e:
         raise CorpusChangeRefused(
             f"bad date {value!r}",
-            user_message=f"Ngày «{value[:20]}» không hợp lệ; viết dạng 2023-06-22 hoặc 22/06/2023.",
+            user_message=texts.bad_date(value),
         ) from e

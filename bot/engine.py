@@ -30,12 +30,12 @@ from bot.storage.connection import failure_kind, private_dirs
 from bot.storage.db import Database
 from bot.storage.index_store import IndexStore
 from bot.storage.passages import PassageReader
+from bot.texts import NOTHING_MORE, STORAGE_FAILED, STORAGE_WHY, UNSUPPORTED_FILE
 
 log = logging.getLogger(__name__)
 OnWait = corpus_admin.OnWait
 
 MORE_PAGES_TRIED = 3  # "more" skips at most this many pages whose passages were all shown already
-NOTHING_MORE = "Tôi không còn đoạn nào khác liên quan đến câu hỏi này."
 
 
 class Engine:
@@ -344,44 +344,26 @@ class Engine:
         return list(arts)
 
 
-UNSUPPORTED_NAME = (
-    "Chỉ nhận bài viết dạng .txt, .md (UTF-8), trang web .html, .htm, tệp Word .docx hoặc .pdf."
-)
-
-
 def safe_filename(filename: str) -> str:
     """A plain file name inside the articles directory: no path, no odd characters."""
     base = unicodedata.normalize("NFC", Path(filename.replace("\\", "/")).name).strip()
     stem, dot, ext = base.rpartition(".")
     if not dot or ("." + ext.lower()) not in ARTICLE_SUFFIXES:
-        raise UploadRejected(f"extension of {filename!r}", user_message=UNSUPPORTED_NAME)
+        raise UploadRejected(f"extension of {filename!r}", user_message=UNSUPPORTED_FILE)
     stem = re.sub(r"[^\w\-]+", "_", stem).strip("._-")
     # At most 120 bytes: a file name may have 255, and "-<n>" and a sidecar's ".meta.json" come on top.
     stem = stem.encode("utf-8")[:120].decode("utf-8", "ignore").strip("._-") or "bai-viet"
     return f"{stem}.{ext.lower()}"
 
 
-# What the admin reads when the database or the disk fails: what could not be done, and what
-# still works. Keyed by the action; the reason comes from the error.
-_FAILED = {
-    "open": "Không mở được cơ sở dữ liệu của bot: {why}.",
-    "reload": "Chưa nạp lại được kho bài viết: {why}. Bot vẫn trả lời bằng chỉ mục cũ; hãy khắc phục rồi nạp lại.",
-    "upload": "Tệp đã được lưu nhưng chưa lập chỉ mục được: {why}. Bot vẫn trả lời bằng chỉ mục cũ; "
-    "tệp sẽ được lập chỉ mục ở lần nạp lại sau.",
-    "save": "Không lưu được tệp vào thư mục bài viết: {why}. Kho bài viết không thay đổi.",
-    "feedback": "Chưa ghi được đánh giá: {why}.",
-    "read": "Không đọc được dữ liệu: {why}.",
-}
-
-
-_WHY = {
-    "full": "ổ đĩa đã đầy",
-    "readonly": "không có quyền ghi (tệp hoặc thư mục chỉ cho phép đọc)",
-    "cantopen": "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền truy cập)",
-    "busy": "cơ sở dữ liệu đang bị một tiến trình khác khóa, hãy thử lại sau ít phút",
-    "corrupt": "tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu SQLite",
-    "name_too_long": "tên tệp quá dài",
-}
+def _free_path(directory: Path, name: str, data: bytes) -> Path:
+    target = directory / name
+    stem, ext = target.stem, target.suffix
+    n = 1
+    while target.exists() and target.read_bytes() != data:
+        target = directory / f"{stem}-{n}{ext}"
+        n += 1
+    return target
 
 
 def storage_error(e: BaseException, action: str) -> StorageError:
@@ -390,8 +372,8 @@ def storage_error(e: BaseException, action: str) -> StorageError:
     while isinstance(cause, StorageError) and cause.__cause__ is not None:
         cause = cause.__cause__
     kind = failure_kind(e if isinstance(e, StorageError) else cause)
-    why = _WHY.get(kind, "lỗi đọc ghi dữ liệu")
-    return StorageError(f"{action}: {cause}", user_message=_FAILED[action].format(why=why), kind=kind)
+    why = STORAGE_WHY.get(kind, STORAGE_WHY["io"])
+    return StorageError(f"{action}: {cause}", user_message=STORAGE_FAILED[action].format(why=why), kind=kind)
 
 
 __all__ = ["BotError", "Engine", "safe_filename", "storage_error"]

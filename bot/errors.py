@@ -1,12 +1,14 @@
-"""Errors a user or an admin may see. Each carries a polite Vietnamese message."""
+"""Errors a user or an admin may see. Each carries a polite Vietnamese message (from bot/texts.py)."""
 
 from __future__ import annotations
+
+from bot import texts
 
 
 class BotError(Exception):
     """Base class: `user_message` is safe to show to the person who asked."""
 
-    user_message = "Xin lỗi, đã có lỗi xảy ra. Bạn vui lòng thử lại sau."
+    user_message = texts.GENERIC_ERROR
 
     def __init__(self, detail: str = "", *, user_message: str | None = None) -> None:
         super().__init__(detail or self.user_message)
@@ -15,38 +17,38 @@ class BotError(Exception):
 
 
 class ConfigError(BotError):
-    user_message = "Cấu hình của bot chưa đúng."
+    user_message = texts.CONFIG_ERROR
 
 
 class CorpusError(BotError):
     """An article file that cannot be read or indexed."""
 
-    user_message = "Tệp bài viết không đọc được."
+    user_message = texts.FILE_UNREADABLE
 
 
 class UploadRejected(CorpusError):
-    user_message = "Tệp này không được chấp nhận."
+    user_message = texts.FILE_NOT_ACCEPTED
 
 
 class CorpusChangeRefused(BotError):
     """An admin's /xoa or /sua that cannot be done: an unknown id, a read-only article, a bad value."""
 
-    user_message = "Không thay đổi được bài viết này."
+    user_message = texts.CHANGE_REFUSED
 
 
 class ReloadInProgress(BotError):
-    user_message = "Đang nạp lại kho bài viết, bạn vui lòng đợi lần nạp hiện tại xong rồi thử lại."
+    user_message = texts.RELOAD_BUSY
 
 
 class IndexNotReady(BotError):
-    user_message = "Bot đang chuẩn bị dữ liệu, bạn vui lòng thử lại sau ít phút."
+    user_message = texts.INDEX_NOT_READY
 
 
 class StorageError(BotError):
     """The database or the disk failed. `kind` says why, for the message the admin reads: "full",
     "readonly", "cantopen", "busy", "corrupt", "name_too_long" or "io"."""
 
-    user_message = "Cơ sở dữ liệu của bot đang gặp sự cố; câu trả lời vẫn dùng dữ liệu đã nạp."
+    user_message = texts.STORAGE_TROUBLE
 
     def __init__(self, detail: str = "", *, user_message: str | None = None, kind: str = "io") -> None:
         super().__init__(detail, user_message=user_message)
@@ -54,8 +56,4 @@ class StorageError(BotError):
 
 
 class NotAdmin(BotError):
-    user_message = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
-
-
-class RateLimited(BotError):
-    user_message = "Bạn đang hỏi hơi nhanh. Vui lòng đợi một chút rồi hỏi tiếp nhé."
+    user_message = texts.ADMIN_ONLY

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.answer.compose import compose, refusal_text
+from bot.answer.compose import compose
 from bot.models import Answer
 from bot.search.query import ParsedQuestion
 from bot.search.snapshot import Snapshot
 from bot.text.normalize import clean_unicode
+from bot.texts import check_question
 
 MAX_QUESTION_CHARS = 1000
 
@@ -14,19 +15,10 @@ MAX_QUESTION_CHARS = 1000
 def answer_question(
     snap: Snapshot, question: str, *, offset: int = 0, max_chars: int = MAX_QUESTION_CHARS
 ) -> Answer:
-    text = " ".join(clean_unicode(question).split())
-    if not any(c.isalnum() for c in text):
-        q = snap.parse("", restore=False)
-        return Answer(question, True, (), None, refusal_text(q, snap.coverage, "empty"))
-    if len(text) > max_chars:
-        return Answer(
-            question,
-            True,
-            (),
-            None,
-            f"Câu hỏi dài quá ({len(text)} ký tự). Bạn hãy hỏi ngắn gọn, dưới {max_chars} ký tự nhé.",
-        )
-    q = snap.parse(text)
+    problem = check_question(question, max_chars, snap.coverage)
+    if problem is not None:
+        return Answer(question, True, (), None, problem)
+    q = snap.parse(" ".join(clean_unicode(question).split()))
     q.original = question
     return answer_parsed(snap, q, offset=offset)
 

@@ -16,9 +16,6 @@ from bot.conversation import Conversation
 
 HISTORY_LINES = 1000
 WHO = "terminal"  # the terminal's one person: its context
-MORE_WORDS = {"thêm", "them", "xem thêm", "xem them"}
-NEW_WORDS = {"/moi", "mới", "moi", "/mới"}
-QUIT_WORDS = {"thoát", "thoat", "exit", "quit"}
 
 
 @dataclass
@@ -81,25 +78,19 @@ class Chat:
         self.choices: tuple[str, ...] = ()
 
     def welcome(self) -> str:
-        cov = self.talk.engine.coverage()
-        return (
-            f"Xin chào! Tôi trả lời câu hỏi về quy hoạch, kế hoạch phát triển từ {cov.articles} bài viết "
-            f"về {', '.join(cov.places)}.\nGõ câu hỏi (có dấu hay không dấu đều được), hỏi tiếp ngắn gọn "
-            "(«còn năm 2020?»), 'thêm' để xem thêm đoạn liên quan, 'mới' để bắt đầu lại, "
-            "Ctrl-D hoặc 'thoát' để kết thúc.\n"
-        )
+        return texts.chat_welcome(self.talk.engine.coverage())
 
     async def turn(self, line: str) -> str | None:
         """The reply to one line; None to end the conversation."""
         line = line.strip()
         low = line.casefold()
-        if low in QUIT_WORDS:
+        if low in texts.CHAT_QUIT:
             return None
-        if low in NEW_WORDS:
+        if low in texts.CHAT_NEW:
             self.talk.forget(WHO)
             self.choices, self.last = (), None
             return texts.NEW_CONVERSATION
-        if low in MORE_WORDS and self.last:
+        if low in texts.CHAT_MORE and self.last:
             # The same next page as the bot's "Xem thêm" button (Engine.more).
             answer, self.offset = self.talk.engine.more(self.last, self.offset, self.shown)
             self.shown = render_plain(answer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import re
 import shutil
 import subprocess
@@ -11,6 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from bot.texts import INDEX_PROGRESS
+
+pytestmark = pytest.mark.slow  # starts processes or runs load
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -30,7 +35,9 @@ def run_bot(
     stdin: bytes | None = None,
     timeout: float = 120,
     env_extra: dict[str, str] | None = None,
+    python: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess:
+    """`python -m bot ARGS` in `root` (or `python PYTHON...` when given), as a user runs it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST"))}
     env.update(
         BOT_HOME=str(root),
@@ -40,7 +47,7 @@ def run_bot(
         **(env_extra or {}),
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, *(python or ("-m", "bot", *args))],
         input=stdin,
         capture_output=True,
         cwd=root,
@@ -150,6 +157,7 @@ def test_index_prints_a_summary_and_reports_bad_files(tmp_path):
     root = new_project(tmp_path / "project")
     first = run_bot(root, "index")
     assert first.returncode == 0, first.err
+    assert first.err == ""  # a pipe gets no progress bar, only the summary
     assert re.search(r"Bài viết: 5 \(5 mới, 0 thay đổi, 0 bị gỡ, 0 giữ nguyên\)", first.out)
     n = int(re.search(r"Đoạn \(câu\) trong chỉ mục: (\d+); phân tích lại: (\d+)", first.out).group(1))
     assert n > 100
@@ -184,3 +192,71 @@ def test_sources_json_gives_each_articles_citation_and_place(cli_project):
     assert km["place"] == "Kinh Môn" and km["province"] == "Hải Dương"
     assert km["level"] == "district" and km["province_2025"] == "Hải Phòng"  # merged in July 2025
     assert km["date"] == "2023-06-22" and km["publisher"]
+
+
+ASK_AND_LIST_MODULES = """
+import sys
+from bot.cli import main
+code = main(["ask", "--json", "Dân số thị xã Kinh Môn bao nhiêu người?"])
+bench = sorted(m for m in sys.modules if m == "bot.bench" or m.startswith("bot.bench."))
+print("exit", code, "bench modules:", bench)
+"""
+
+
+def test_ask_does_not_import_the_bench(cli_project):
+    p = run_bot(cli_project, python=("-c", ASK_AND_LIST_MODULES))
+    assert p.returncode == 0, p.err
+    answer, modules = p.out.splitlines()
+    assert json.loads(answer)["refused"] is False
+    assert modules == "exit 0 bench modules: []"
+
+
+def test_bench_parses_its_own_options(cli_project):
+    helped = run_bot(cli_project, "bench", "--help")
+    assert helped.returncode == 0, helped.err
+    assert "python -m bot bench" in helped.out and "--articles" in helped.out and "--passages" in helped.out
+    missing = run_bot(cli_project, "bench", "--repeat", "2")
+    assert missing.returncode == 2 and "--articles" in missing.err
+    unknown = run_bot(cli_project, "ask", "--articles", "3", "Kinh Môn")
+    assert unknown.returncode == 2 and "unrecognized arguments: --articles" in unknown.err
+
+
+def index_on_a_terminal(root: Path) -> tuple[subprocess.CompletedProcess, str]:
+    """`python -m bot index` with its stderr on a pseudo-terminal: the result and what it drew."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST"))}
+    env.update(BOT_HOME=str(root), BOT_DB=str(root / "data" / "bot.db"), BOT_CORPUS="seeds,data/articles")
+    env.update(PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""))
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot", "index"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=120,
+        )
+        os.close(slave)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal is closed and drained
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(master)
+    return proc, drawn.decode("utf-8", "replace")
+
+
+def test_index_draws_tqdm_s_bar_on_a_terminal(tmp_path):
+    root = new_project(tmp_path / "project")
+    proc, drawn = index_on_a_terminal(root)
+    assert proc.returncode == 0
+    assert f"{INDEX_PROGRESS}: 100%" in drawn and "5/5" in drawn and " bài/s]" in drawn
+    assert "Bài viết: 5 (5 mới" in proc.stdout.decode("utf-8")
+
+    again, drawn = index_on_a_terminal(root)  # nothing to analyse: no bar
+    assert again.returncode == 0 and INDEX_PROGRESS not in drawn

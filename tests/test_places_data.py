@@ -235,6 +235,7 @@ def test_new_commune_knows_the_old_district_it_came_from():
 # ---------------------------------------------------------------- the generator
 
 
+@pytest.mark.slow  # runs the generator in a process
 def test_generator_reproduces_the_shipped_file(tmp_path):
     """tools/make_gazetteer.py, run on the pinned dataset, writes exactly bot/data/places.tsv."""
     # vietnamadminunits comes with the dev extra: the generator is checked on every run.

@@ -10,8 +10,8 @@ import statistics
 
 import pytest
 
-from bot.answer.render import TELEGRAM_LIMIT, format_date, render_html, render_plain, source_line
-from bot.models import Answer, Quote, Source
+from bot.answer.render import TELEGRAM_LIMIT, render_html, render_plain, source_line
+from bot.models import Answer, Quote, Source, format_date
 from bot.search.kinds import unit_present
 from bot.search.query import levels_in, roles_in
 from bot.text.figures import find_figures

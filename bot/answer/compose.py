@@ -11,6 +11,7 @@ from bot.search.query import ParsedQuestion
 from bot.search.retriever import MIN_COVERAGE
 from bot.text.figures import find_figures
 from bot.text.places import CITY_PROVINCES
+from bot.texts import NOTHING_MORE, NOTICE, PROVINCE_KIND, refusal_text
 
 MAX_QUOTE_CHARS = 900  # one quote, context included
 TARGET_CHARS = 1000  # the whole answer, so it fits a phone screen
@@ -29,26 +30,6 @@ def quote_of(hit: Hit, article: ArticleRec, label: str | None = None) -> Quote:
 def _trim(text: str) -> str:
     cut = text[: MAX_QUOTE_CHARS - 1]
     return cut[: cut.rfind(" ")] + "…"
-
-
-def refusal_text(q: ParsedQuestion, coverage: Coverage, reason: str) -> str:
-    shown = coverage.places[:8]
-    places = ", ".join(shown) if shown else "chưa có địa phương nào"
-    if len(coverage.places) > len(shown):
-        places += f" và {len(coverage.places) - len(shown)} địa phương khác"
-    span = ""
-    if coverage.first_date and coverage.last_date:
-        span = f", đăng từ {coverage.first_date[:4]} đến {coverage.last_date[:4]}"
-    covers = f"Hiện tôi có {coverage.articles} bài viết về: {places}{span}."
-    if reason == "unknown_place":
-        names = ", ".join(q.unknown_places)
-        return f"Xin lỗi, kho bài viết của tôi chưa có bài nào về {names}, nên tôi không trả lời được câu hỏi này. {covers}"
-    if reason == "empty":
-        return "Bạn hãy gõ một câu hỏi về quy hoạch, kế hoạch phát triển của địa phương nhé. " + covers
-    return (
-        "Xin lỗi, tôi không tìm thấy đoạn nào trong kho bài viết trả lời được câu hỏi này, "
-        f"nên không dám đưa ra con số. {covers}"
-    )
 
 
 def compose(
@@ -84,12 +65,12 @@ def compose(
         quotes += _supporting(q, results[0], articles, quotes[0])
     notice = None
     if missing:
-        notice = "Không tìm thấy thông tin cho: " + ", ".join(missing) + "."
+        notice = NOTICE["missing"].format(sides=", ".join(missing))
     if q.unknown_places:
-        notice = (notice + " " if notice else "") + "Kho chưa có bài về " + ", ".join(q.unknown_places) + "."
+        notice = _join(notice, NOTICE["unknown_places"].format(places=", ".join(q.unknown_places)))
     answered = [r for r in results if not r.refusal and r.hits]
     for res in answered:
-        where = f" của {res.side.place.name}" if res.side.place else ""
+        where = NOTICE["of_place"].format(place=res.side.place.name) if res.side.place else ""
         if res.years_missing:
             years = ", ".join(str(y) for y in res.years_missing)
             notice = _join(notice, NOTICE["year_missing"].format(years=years, where=where))
@@ -109,16 +90,6 @@ def compose(
     return Answer(q.original, refused, tuple(quotes), understood, notice, has_more)
 
 
-NOTICE = {
-    "year_missing": "Tôi không tìm thấy thông tin năm {years}{where} trong kho bài viết, nên không trả lời "
-    "cho năm đó. Thông tin gần nhất tôi có (không phải năm {years}):",
-    "target_only": "Tôi chưa tìm thấy số liệu đã đạt{where}; bài viết chỉ nêu kế hoạch, mục tiêu dưới đây "
-    "(chưa phải kết quả):",
-    "whose": "Lưu ý: số liệu dưới đây là của {whose}, không phải của cả tỉnh.",
-    "renamed": "Theo địa giới từ tháng 7/2025: {places}.",
-}
-
-
 def _renamed(q: ParsedQuestion, quoted: Sequence[ArticleRec]) -> str | None:
     """Where the question's names and the article's differ since July 2025, say so once:
     "Tiền Hải (nay thuộc tỉnh Hưng Yên)"."""
@@ -131,7 +102,7 @@ def _renamed(q: ParsedQuestion, quoted: Sequence[ArticleRec]) -> str | None:
             continue
         if now in q.named_provinces and then not in q.named_provinces:
             name = a.place if a.place and a.place != then else then
-            said.setdefault(name, f"{name} (nay thuộc {_province_word(now)} {now})")
+            said.setdefault(name, NOTICE["now_in"].format(name=name, kind=_province_word(now), province=now))
     return ", ".join(said.values()) or None
 
 
@@ -140,7 +111,7 @@ def _join(notice: str | None, more: str) -> str:
 
 
 def _province_word(name: str) -> str:
-    return "thành phố" if name in CITY_PROVINCES else "tỉnh"
+    return PROVINCE_KIND["city"] if name in CITY_PROVINCES else PROVINCE_KIND["province"]
 
 
 def _supporting(
@@ -186,8 +157,6 @@ def _more(q: ParsedQuestion, results: Sequence[SideResult], articles, offset: in
     hits = _more_hits(results)
     page = hits[offset : offset + PAGE]
     if not page:
-        return Answer(
-            q.original, True, (), understood, "Tôi không còn đoạn nào khác liên quan đến câu hỏi này."
-        )
+        return Answer(q.original, True, (), understood, NOTHING_MORE)
     quotes = tuple(quote_of(h, articles[h.article]) for h in page)
     return Answer(q.original, False, quotes, understood, None, len(hits) > offset + PAGE)

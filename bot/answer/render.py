@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from bot.models import Answer, Quote, Source, format_date  # noqa: F401  (format_date: re-exported to texts)
+from bot.models import Answer, Quote, Source
+from bot.texts import ALSO, READ_AS, SOURCE
 
 TELEGRAM_LIMIT = 4096
 # A link Telegram accepts: http(s), a host, no space, control character, quote or angle bracket
@@ -36,12 +37,12 @@ def source_line(s: Source) -> str:
 def render_plain(answer: Answer) -> str:
     parts: list[str] = []
     if answer.understood:
-        parts.append(f"(Tôi hiểu câu hỏi là: «{shorten(answer.understood)}»)")
+        parts.append(f"({READ_AS.format(question=shorten(answer.understood))})")
     if answer.notice:
         parts.append(answer.notice)
     for i, q in enumerate(answer.quotes):
-        head = f"{q.label}: " if q.label else ("" if i == 0 else "Thêm: ")
-        parts.append(f"{head}«{q.text}»\n— Nguồn: {source_line(q.source)}")
+        head = f"{q.label}: " if q.label else ("" if i == 0 else f"{ALSO}: ")
+        parts.append(f"{head}«{q.text}»\n{SOURCE}{source_line(q.source)}")
     return "\n\n".join(parts)
 
 
@@ -63,7 +64,7 @@ def _html_source(s: Source) -> str:
     if s.url and _LINKABLE.fullmatch(s.url):
         title = f'<a href="{html.escape(s.url, quote=True)}">{title}</a>'
     bits = [html.escape(b, quote=False) for b in s.bits()]
-    return f"— Nguồn: <i>{title}</i>" + (f" ({', '.join(bits)})" if bits else "")
+    return f"{SOURCE}<i>{title}</i>" + (f" ({', '.join(bits)})" if bits else "")
 
 
 def render_html(answer: Answer) -> str:
@@ -71,10 +72,12 @@ def render_html(answer: Answer) -> str:
     parts: list[str] = []
     if answer.understood:
         understood = html.escape(shorten(answer.understood), quote=False)
-        parts.append(f"<i>Tôi hiểu câu hỏi là: «{understood}»</i>")
+        parts.append(f"<i>{READ_AS.format(question=understood)}</i>")
     if answer.notice:
         parts.append(html.escape(answer.notice, quote=False))
     for i, q in enumerate(answer.quotes):
-        head = f"<b>{html.escape(q.label, quote=False)}:</b>\n" if q.label else ("" if i == 0 else "Thêm:\n")
+        head = (
+            f"<b>{html.escape(q.label, quote=False)}:</b>\n" if q.label else ("" if i == 0 else f"{ALSO}:\n")
+        )
         parts.append(f"{head}<blockquote>{_html_quote(q)}</blockquote>\n{_html_source(q.source)}")
     return "\n\n".join(parts)

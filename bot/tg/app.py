@@ -8,15 +8,17 @@ import sys
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
+from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.errors import BotError, ConfigError
-from bot.tg import handlers, texts
+from bot.tg import handlers
 from bot.tg.callbacks import ButtonSigner
 from bot.tg.logsafe import install_redaction
 from bot.tg.outbox import PerSenderUpdates
@@ -82,7 +84,10 @@ def build_application(
     if not settings.telegram_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
     install_redaction([settings.telegram_token, settings.webhook_secret, settings.user_hash_key])
-    builder = ApplicationBuilder().token(settings.telegram_token)
+    # Every message the bot sends is HTML, and a cited article's link never unfolds a preview
+    # card that would push the quote off the screen.
+    defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+    builder = ApplicationBuilder().token(settings.telegram_token).defaults(defaults)
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
         builder = builder.base_file_url(

@@ -153,6 +153,7 @@ async def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexes(
     assert integrity(settings.db_path) == "ok"
 
 
+@pytest.mark.slow  # python -m bot index
 def test_index_command_reports_bad_files_and_does_not_hang_on_a_pipe(built_project: Path):
     root = built_project
     articles = root / "data" / "articles"

@@ -91,6 +91,7 @@ async def test_questions_are_answered_during_a_reload(engine: Engine, settings: 
     assert not engine.answer(SAM_SON_Q).refused
 
 
+@pytest.mark.slow  # two index processes
 def test_two_index_processes_at_once(built_project: Path):
     add_work(built_project, 4)
     procs = [

@@ -23,6 +23,8 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.errors import StorageError
 
+pytestmark = pytest.mark.slow  # starts processes or runs load
+
 KA_QUESTION = "Tổng thu ngân sách của Kỳ Anh 10 tháng đầu năm 2019 là bao nhiêu?"
 KA2019 = "seeds/004_b115fdf71c4cebb7.txt"
 SAM_SON = (

@@ -315,6 +315,7 @@ async def test_questions_asked_while_a_rebuild_fails_are_kept(
 # ---------------------------------------------------------------- cannot open
 
 
+@pytest.mark.slow  # python -m bot ask
 @pytest.mark.parametrize(
     ("setup", "word"),
     [("not-a-database", "bị hỏng"), ("under-a-file", "không mở được")],

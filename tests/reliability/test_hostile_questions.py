@@ -6,6 +6,7 @@ import json
 import runpy
 from pathlib import Path
 
+import pytest
 from rel_support import REPO, integrity, rows, run_bot
 
 DATA = REPO / "tests" / "data"
@@ -34,6 +35,7 @@ def test_the_committed_corpus_is_what_the_script_writes():
     assert CORPUS.read_bytes() == expected, "run tests/data/make_hostile_questions.py and commit its output"
 
 
+@pytest.mark.slow  # python -m bot ask on 1,000 lines
 def test_every_hostile_line_gets_exactly_one_json_line(built_project: Path):
     data = CORPUS.read_bytes()
     lines_in = data.split(b"\n")[:-1]  # the file ends with a newline

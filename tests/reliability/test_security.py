@@ -15,9 +15,10 @@ import pytest
 from rel_support import REPO, integrity, rows
 from sql_audit import ALLOWED, audit, audit_source
 
+from bot import texts
 from bot.config import Settings
 from bot.corpus.loader import parse_article
-from bot.engine import UNSUPPORTED_NAME, Engine, safe_filename
+from bot.engine import Engine, safe_filename
 from bot.errors import UploadRejected
 from bot.text.places import Gazetteer
 
@@ -230,7 +231,8 @@ async def test_upload_size_limit(uploads: Engine):
     exact = body + b" " * (LIMIT - len(body))
     with pytest.raises(UploadRejected) as e:
         await uploads.add_article("qua-lon.txt", exact + b" ")
-    assert "quá lớn" in e.value.user_message and f"{LIMIT:,}" in e.value.user_message
+    # One byte over: shown in bytes, grouped the Vietnamese way, since megabytes would read as equal.
+    assert e.value.user_message == "Tệp quá lớn (6.001 byte); giới hạn là 6.000 byte." and LIMIT == 6000
     assert list(articles.iterdir()) == []
     info = await uploads.add_article("vua-du.txt", exact)
     assert info.source.path == "data/articles/vua-du.txt" and info.passages >= 1
@@ -243,7 +245,7 @@ async def test_only_article_formats_are_accepted(uploads: Engine, name: str):
     before = tree(uploads.settings.root)
     with pytest.raises(UploadRejected) as e:
         await uploads.add_article(name, SAM_SON.encode())
-    assert e.value.user_message == UNSUPPORTED_NAME
+    assert e.value.user_message == texts.UNSUPPORTED_FILE
     assert tree(uploads.settings.root) == before
 
 

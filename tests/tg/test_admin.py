@@ -11,10 +11,10 @@ from telegram.ext import Application
 from tg_fakeapi import FakeBotAPI
 from tg_support import ADMIN_ID, GROUP_ID, USER_ID, Updates
 
+from bot import texts
 from bot.config import Settings
 from bot.engine import Engine
 from bot.errors import NotAdmin
-from bot.tg import texts
 
 ARTICLE = """Thị xã Sơn Tây đặt mục tiêu trở thành thành phố vào năm 2030
 

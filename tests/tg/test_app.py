@@ -7,14 +7,14 @@ import urllib.parse
 
 import pytest
 from telegram.ext import AIORateLimiter, Application
-from tg_fakeapi import FakeBotAPI, FakeRequest
+from tg_fakeapi import FakeBotAPI, FakeRequest, rendered
 from tg_support import ADMIN_ID, TOKEN, USER_ID, Updates, make_settings
 
+from bot import texts
 from bot.config import Settings
 from bot.engine import Engine
-from bot.errors import IndexNotReady
+from bot.errors import IndexNotReady, StorageError
 from bot.tg import app as tg_app
-from bot.tg import texts
 from bot.tg.app import build_application, file_url_for, run
 from bot.tg.logsafe import REDACTED, RedactSecretsFilter
 from bot.tg.ratelimit import SlidingWindowLimiter
@@ -71,6 +71,23 @@ def test_base_urls(settings: Settings):
     assert default.bot.base_url.startswith("https://api.telegram.org/bot")
 
 
+async def test_every_message_is_html_without_link_previews_by_default(
+    app: Application, tg: Updates, api: FakeBotAPI
+):
+    """python-telegram-bot's Defaults, not each call, set the parse mode and the link preview."""
+    assert app.bot.defaults.parse_mode == "HTML"
+    assert app.bot.defaults.link_preview_options.is_disabled is True
+    await tg.send(tg.text("?!"))  # a plain hint
+    await tg.send(tg.text("Dân số thị xã Kinh Môn là bao nhiêu?"))  # an answer
+    await tg.send(tg.command("/nguon"))
+    sent = api.called("sendMessage")
+    assert len(sent) == 3
+    for params in sent:
+        assert params["parse_mode"] == "HTML"
+        assert params["link_preview_options"] == {"is_disabled": True}
+    assert api.sent_texts()[0].startswith(texts.HINT_EMPTY)
+
+
 # ---------------------------------------------------------------- errors
 
 
@@ -101,6 +118,20 @@ async def test_bot_errors_show_their_own_message(
     monkeypatch.setattr(engine.snapshot.retriever, "search", not_ready)
     await tg.send(tg.text("Dân số Kinh Môn?"))
     assert api.sent_texts() == [IndexNotReady.user_message]
+
+
+async def test_an_error_message_with_markup_characters_reaches_the_user_as_written(
+    tg: Updates, api: FakeBotAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    said = "Không đọc được dữ liệu: <tệp> & thư mục."
+
+    def failing(question: object) -> None:
+        raise StorageError("read", user_message=said)
+
+    monkeypatch.setattr(engine.snapshot.retriever, "search", failing)
+    await tg.send(tg.text("Dân số Kinh Môn?"))
+    (sent,) = api.called("sendMessage")
+    assert rendered(sent["text"], sent["parse_mode"]) == said  # the app fixture checks Telegram accepts it
 
 
 async def test_error_in_a_button_is_answered_in_the_callback(

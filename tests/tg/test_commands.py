@@ -8,8 +8,9 @@ import pytest
 from tg_fakeapi import FakeBotAPI, rendered
 from tg_support import ADMIN_ID, GROUP_ID, Updates
 
+from bot import texts
 from bot.engine import Engine
-from bot.tg import corpus, texts
+from bot.tg.handlers import corpus
 
 
 async def test_start_tells_what_the_bot_knows(tg: Updates, api: FakeBotAPI, engine: Engine):

@@ -25,8 +25,10 @@ from tg_fakeapi import FakeBotAPI
 from tg_standin import StandIn, serving
 from tg_support import REPO, TOKEN, USER_ID, make_settings
 
-from bot.tg import texts
+from bot import texts
 from bot.tg.app import build_application
+
+pytestmark = pytest.mark.slow  # starts processes or runs load
 
 QUESTION = "Dân số thị xã Kinh Môn là bao nhiêu?"
 

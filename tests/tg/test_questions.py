@@ -11,10 +11,11 @@ import pytest
 from tg_fakeapi import BOT_USERNAME, FakeBotAPI, rendered
 from tg_support import GROUP_ID, OTHER_ID, REPO, USER_ID, Updates
 
+from bot import texts
 from bot.answer.render import render_html
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg import handlers, texts
+from bot.tg.handlers import common, talk
 
 QUESTION = "Kinh Môn có bao nhiêu doanh nghiệp?"
 
@@ -50,8 +51,8 @@ async def test_private_question_gets_the_same_answer_as_the_cli(tg: Updates, api
 async def test_typing_is_shown_only_when_the_answer_is_slow(
     tg: Updates, api: FakeBotAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(handlers, "TYPING_AFTER", 0.05)
-    monkeypatch.setattr(handlers, "LOG_WAIT", 1.0)
+    monkeypatch.setattr(common, "TYPING_AFTER", 0.05)
+    monkeypatch.setattr(talk, "LOG_WAIT", 1.0)
     real = engine.log
 
     async def slow_log(*args, **kwargs):
@@ -124,6 +125,7 @@ async def test_xem_them_until_nothing_is_left(tg: Updates, api: FakeBotAPI):
     assert seen
 
 
+@pytest.mark.slow  # python -m bot chat
 async def test_xem_them_gives_the_same_pages_as_the_terminal(
     tg: Updates, api: FakeBotAPI, settings: Settings
 ):
@@ -180,16 +182,25 @@ async def test_unknown_button(tg: Updates, api: FakeBotAPI):
 
 
 async def test_over_long_and_empty_questions_get_hints(tg: Updates, api: FakeBotAPI, engine: Engine):
-    await tg.send(tg.text("Kinh Môn " * 200))
+    long = "Kinh Môn " * 200
+    await tg.send(tg.text(long))
     await tg.send(tg.command("/hoi"))
     await tg.send(tg.command("/hoi    "))
     for nothing in ("?!", "👍", "...", "\u200b"):
         await tg.send(tg.text(nothing))
     await tg.send(tg.command("/hoi ??"))
     replies = api.sent_texts()
-    assert replies[0] == texts.too_long(1000)
+    assert (
+        replies[0]
+        == texts.too_long(len(long.strip()), 1000)
+        == texts.check_question(long, 1000, engine.coverage())
+    )
+    assert "1799 ký tự, tối đa 1000 ký tự" in replies[0]
     assert replies[1] == replies[2] == texts.HINT_HOI_EMPTY
-    assert replies[3:] == [texts.HINT_EMPTY] * 5
+    # The same hint as the terminal's: what to ask, and what the corpus covers.
+    hint = texts.check_question("?!", 1000, engine.coverage())
+    assert replies[3:] == [hint] * 5
+    assert hint.startswith(texts.HINT_EMPTY) and "Hiện tôi có 5 bài viết về: " in hint
     assert (await engine.stats()).questions_24h == 0  # hints are not logged as questions
 
 
@@ -254,7 +265,8 @@ async def test_group_mention_is_a_question(tg: Updates, api: FakeBotAPI, engine:
 
 async def test_group_mention_alone_gets_a_hint(tg: Updates, api: FakeBotAPI):
     await tg.send(tg.mention("{bot}", chat_id=GROUP_ID))
-    assert api.sent_texts() == [texts.HINT_EMPTY]
+    (hint,) = api.sent_texts()
+    assert hint.startswith(texts.HINT_EMPTY)
 
 
 async def test_group_reply_to_the_bot_is_a_question(tg: Updates, api: FakeBotAPI):
@@ -280,3 +292,21 @@ async def test_edited_messages_are_not_answered_again(tg: Updates, api: FakeBotA
     data["edited_message"]["edit_date"] = data["edited_message"]["date"]
     await tg.send(data)
     assert api.sent() == []
+
+
+async def test_the_hint_names_every_place_as_written(
+    tg: Updates, api: FakeBotAPI, engine: Engine, settings: Settings
+):
+    """The hint lists the corpus's places; one holding markup characters (a sidecar's, typed by
+    hand) reaches the user as written, in a message Telegram accepts (the app fixture checks)."""
+    seed = next(iter(sorted((REPO / "seeds").glob("*.txt"))))
+    (settings.articles_dir / "ban-sao.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    (settings.articles_dir / "ban-sao.meta.json").write_text(
+        '{"place": "Phường <Mới> & Bến Cũ"}', encoding="utf-8"
+    )
+    await engine.reload()
+    assert "Phường <Mới> & Bến Cũ (Hải Dương)" in engine.coverage().places
+    await tg.send(tg.text("?!"))
+    (sent,) = api.called("sendMessage")
+    said = rendered(sent["text"], sent["parse_mode"])
+    assert said == texts.check_question("?!", 1000, engine.coverage()) and "Phường <Mới> & Bến Cũ" in said

@@ -15,8 +15,8 @@ from telegram.ext import Application
 from tg_fakeapi import FakeBotAPI, rendered
 from tg_support import GROUP_ID, OTHER_ID, USER_ID, Updates
 
+from bot import texts
 from bot.engine import Engine
-from bot.tg import texts
 
 # Two questions whose answers share nothing: what one user asked never shows in the other's chat.
 PRIVATE_Q = "Kinh Môn có bao nhiêu sản phẩm OCOP?"

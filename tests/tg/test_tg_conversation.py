@@ -11,13 +11,12 @@ from PIL import Image
 from tg_fakeapi import FakeBotAPI, rendered
 from tg_support import ADMIN_ID, GROUP_ID, OTHER_ID, USER_ID, Updates
 
-from bot import texts as talk_texts
+from bot import texts
 from bot.answer import chart as charts
 from bot.answer.table import fact_table
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg import texts
-from bot.tg.talk import talk_of
+from bot.tg.handlers.talk import talk_of
 
 FIRST = "Thu ngân sách Móng Cái năm 2023 là bao nhiêu?"
 
@@ -119,10 +118,10 @@ async def test_a_context_expires(tg: Updates, api: FakeBotAPI, app, settings: Se
 
 async def test_moi_clears_the_context(tg: Updates, api: FakeBotAPI):
     await tg.send(tg.command("/moi"))
-    assert api.sent_texts(USER_ID)[-1] == talk_texts.NEW_CONVERSATION_EMPTY
+    assert api.sent_texts(USER_ID)[-1] == texts.NEW_CONVERSATION_EMPTY
     await tg.send(tg.text(FIRST))
     await tg.send(tg.command("/moi"))
-    assert api.sent_texts(USER_ID)[-1] == talk_texts.NEW_CONVERSATION
+    assert api.sent_texts(USER_ID)[-1] == texts.NEW_CONVERSATION
     await tg.send(tg.text("còn 2 tháng đầu năm 2024?"))
     assert "chỉ tiêu nào, ở địa phương nào" in seen(api, USER_ID)
 
@@ -213,7 +212,7 @@ async def test_a_failed_photo_does_not_lose_the_answer(tg: Updates, api: FakeBot
 async def test_did_you_mean_buttons(tg: Updates, api: FakeBotAPI):
     await tg.send(tg.text("kin môn dân số"))
     offer = api.sent(USER_ID)[-1]
-    assert rendered(offer["text"], "HTML") == talk_texts.CLARIFY
+    assert rendered(offer["text"], "HTML") == texts.CLARIFY
     assert buttons(offer) == ["Kinh Môn dân số", "kin môn dân số"]
     await tg.press("Kinh Môn dân số")
     answer = seen(api, USER_ID)
@@ -238,7 +237,7 @@ async def test_an_old_did_you_mean_button_says_so(tg: Updates, api: FakeBotAPI, 
     talk_of_app(app)._pending.clear()  # e.g. the bot restarted since
     await tg.press("Kinh Môn dân số")
     (alert,) = api.called("answerCallbackQuery")
-    assert alert["text"] == talk_texts.CLARIFY_GONE and alert["show_alert"]
+    assert alert["text"] == texts.CLARIFY_GONE and alert["show_alert"]
 
 
 def test_talk_of_reads_the_application_data(app):
@@ -256,5 +255,5 @@ async def test_a_did_you_mean_button_pressed_in_another_chat_does_nothing(tg: Up
     before = len(api.sent())
     await tg.send(tg.callback(data, moved, user_id=OTHER_ID))
     (alert,) = api.called("answerCallbackQuery")
-    assert alert["text"] == talk_texts.CLARIFY_GONE
+    assert alert["text"] == texts.CLARIFY_GONE
     assert len(api.sent()) == before  # nobody's question was answered for them

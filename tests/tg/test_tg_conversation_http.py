@@ -37,6 +37,7 @@ def said(text: str, message_id: int) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow  # polls a Bot API stand-in over HTTP
 async def test_follow_ups_and_a_chart_over_http(stand_in: StandIn, project: Path):
     settings = make_settings(project, TELEGRAM_API_BASE_URL=stand_in.base_url)
     application = build_application(settings)  # real HTTP layer; the Engine is opened by post_init

@@ -10,10 +10,10 @@ from documents import QUANG_TRI, SA_DEC, SON_TAY, WebServer, real_page, real_pdf
 from tg_fakeapi import FakeBotAPI, FakeRequest, rendered
 from tg_support import ADMIN_ID, USER_ID, Updates, make_settings
 
+from bot import texts
 from bot.config import Settings
 from bot.engine import Engine
 from bot.errors import NotAdmin
-from bot.tg import texts
 from bot.tg.app import build_application
 
 REAL = [

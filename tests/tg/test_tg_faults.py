@@ -20,10 +20,11 @@ from tg_fakeapi import FakeBotAPI
 from tg_standin import StandIn, serving
 from tg_support import OTHER_ID, TOKEN, USER_ID, Updates, make_settings
 
+from bot import texts
 from bot.config import Settings
 from bot.engine import Engine
-from bot.tg import corpus, handlers, texts
 from bot.tg.app import build_application
+from bot.tg.handlers import common, corpus
 from bot.tg.resilience import TelegramRateLimiter
 
 # PTB's own AIORateLimiter reads RetryAfter.retry_after, deprecated in PTB 22.2: not our code.
@@ -206,6 +207,7 @@ def message(update_id: int, user_id: int, text: str) -> dict:
     }
 
 
+@pytest.mark.slow  # polls a Bot API stand-in over HTTP
 async def test_polling_over_http_survives_every_fault(stand_in: StandIn, project: Path, caplog):
     """getUpdates failing (5xx, 429, a slow answer) and a reply answered too late: every update
     is still handled exactly once, and the polling loop never stops."""
@@ -257,7 +259,7 @@ async def test_an_answer_does_not_wait_for_a_busy_question_log(
 ):
     """Another connection holds SQLite's write lock (as a reload writing a large new index does
     for a second or more): the answer goes at once, its buttons follow once it is logged."""
-    monkeypatch.setattr(handlers, "TYPING_AFTER", 10.0)
+    monkeypatch.setattr(common, "TYPING_AFTER", 10.0)
     writer = sqlite3.connect(settings.db_path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     loop = asyncio.get_running_loop()

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from tg_load import run_load
 
+pytestmark = pytest.mark.slow  # starts processes or runs load
+
 
 def project_copy(prebuilt: Path, tmp_path: Path) -> Path:
     root = tmp_path / "project"

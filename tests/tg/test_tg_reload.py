@@ -15,7 +15,7 @@ from tg_fakeapi import FakeBotAPI
 from tg_standin import serving
 from tg_support import ADMIN_ID, SEEDS, TOKEN, make_settings
 
-from bot.tg import texts
+from bot import texts
 from bot.tg.app import build_application
 
 SON_TAY = """Thị xã Sơn Tây đặt mục tiêu trở thành thành phố vào năm 2030
@@ -48,6 +48,7 @@ def update(kind: str, user_id: int, text: str, n: int, **extra: Any) -> dict[str
     return {"message": message}
 
 
+@pytest.mark.slow  # polls a Bot API stand-in over HTTP
 @pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
 async def test_reload_twice_upload_and_questions_during_the_reload(project: Path):
     users = [6001, 6002, 6003]

@@ -17,10 +17,10 @@ from tg_fakeapi import FakeBotAPI, html_problems, utf16_len
 from tg_standin import serving
 from tg_support import ADMIN_ID, GROUP_ID, OTHER_ID, TOKEN, USER_ID, Updates, make_settings
 
+from bot import texts
 from bot.config import Settings
 from bot.engine import Engine
 from bot.errors import NotAdmin
-from bot.tg import texts
 from bot.tg.app import build_application
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
@@ -104,6 +104,7 @@ async def test_an_upload_from_a_non_admin_is_refused_before_download(
 # ---------------------------------------------------------------- the token
 
 
+@pytest.mark.slow  # a session over HTTP with a Bot API stand-in
 async def test_the_token_never_appears_in_logs_or_replies(project: Path, caplog: pytest.LogCaptureFixture):
     """A session over real HTTP, at DEBUG, with everything that logs URLs or errors: an upload
     (the file URL holds the token), a download that fails, Telegram errors and timeouts, an

@@ -1,14 +1,16 @@
-"""Everything the bot says that is not an answer: Vietnamese, with full diacritics, HTML-escaped."""
+"""The Telegram bot's own texts: command menus, buttons, hints, /start and /help, /nguon, reloads,
+uploads, /stats, corpus management. HTML, every value escaped here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from html import escape
 
-from bot.answer.render import format_date
-from bot.models import ArticleInfo, Coverage, ReloadReport, Source, Stats
+from bot.models import ArticleInfo, Coverage, ReloadReport, Source, Stats, format_date
+from bot.text.normalize import fold
+from bot.texts.answers import decimal
+from bot.texts.service import UNSUPPORTED_FILE, file_too_big
 
 # Command menu (name, description) shown by Telegram clients.
 USER_COMMANDS: list[tuple[str, str]] = [
@@ -43,7 +45,6 @@ HINT_DOCUMENT = (
     "Xin lỗi, chỉ quản trị viên mới gửi được tệp bài viết cho bot. Bạn hãy gõ câu hỏi bằng chữ nhé."
 )
 HINT_DOCUMENT_GROUP = "Tệp bài viết chỉ nhận trong trò chuyện riêng với bot."
-HINT_EMPTY = "Bạn hãy gõ một câu hỏi về quy hoạch, kế hoạch phát triển của địa phương nhé."
 HINT_HOI_EMPTY = "Bạn hãy gõ câu hỏi ngay sau lệnh, ví dụ: /hoi Dân số thị xã Kinh Môn là bao nhiêu?"
 HINT_UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi."
 BUTTON_EXPIRED = "Nút này đã cũ. Bạn hãy hỏi lại nhé."
@@ -57,17 +58,7 @@ RELOAD_STARTED = "Đang nạp lại kho bài viết… Bot vẫn trả lời câ
 RELOAD_FAILED = "Nạp lại kho bài viết không thành công; bot vẫn dùng dữ liệu cũ. Chi tiết đã ghi vào log."
 UPLOAD_DOWNLOAD_FAILED = "Không tải được tệp từ Telegram. Bạn vui lòng gửi lại sau."
 UPLOAD_AFTER_RELOAD = "Kho đang được nạp lại; tôi sẽ thêm bài của bạn ngay khi việc đó xong."
-UPLOAD_WORKING = "Đã nhận tệp, đang đọc và đưa vào kho…"
-
-
-def strip_diacritics(text: str) -> str:
-    """'Đông Triều' -> 'Dong Trieu': how many people type on a phone."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
-def too_long(limit: int) -> str:
-    return f"Câu hỏi hơi dài (tối đa {limit} ký tự). Bạn hãy viết ngắn gọn lại, mỗi lần một ý nhé."
+STATS_PRIVATE_ONLY = "Lệnh /stats chỉ dùng trong trò chuyện riêng với bot."
 
 
 def rate_limited(seconds: float) -> str:
@@ -125,7 +116,7 @@ def fallback_examples(c: Coverage) -> list[str]:
 
 def no_diacritics_example(question: str) -> str:
     """How the same question looks typed quickly on a phone."""
-    return strip_diacritics(question).lower().rstrip("?").replace(",", "")
+    return fold(question).lower().rstrip("?").replace(",", "")
 
 
 def welcome(c: Coverage, first_name: str | None, examples: list[str], *, group: bool = False) -> str:
@@ -199,11 +190,11 @@ def source_entry(n: int, s: Source) -> str:
 def reload_report(r: ReloadReport) -> str:
     if r.changed_anything:
         head = (
-            f"✅ Đã nạp lại kho bài viết trong {_num(r.seconds)} giây: {r.new} bài mới, "
+            f"✅ Đã nạp lại kho bài viết trong {decimal(r.seconds)} giây: {r.new} bài mới, "
             f"{r.changed} bài thay đổi, {r.removed} bài bị xoá, {r.unchanged} bài giữ nguyên."
         )
     else:
-        head = f"✅ Đã kiểm tra lại kho trong {_num(r.seconds)} giây: không có bài nào thay đổi."
+        head = f"✅ Đã kiểm tra lại kho trong {decimal(r.seconds)} giây: không có bài nào thay đổi."
     lines = [head, f"Hiện có {r.articles} bài viết, {r.passages} đoạn trích."]
     if r.problems:
         lines.append(f"\n⚠️ {len(r.problems)} tệp không nạp được:")
@@ -241,15 +232,11 @@ def upload_rejected(reason: str) -> str:
 
 
 def upload_too_big(size: int, limit: int) -> str:
-    return upload_rejected(
-        f"Tệp quá lớn ({size / 1_000_000:.1f} MB); giới hạn là {limit / 1_000_000:.1f} MB."
-    )
+    return upload_rejected(file_too_big(size, limit))
 
 
 def upload_bad_extension() -> str:
-    return upload_rejected(
-        "Chỉ nhận bài viết dạng .txt, .md (UTF-8), trang web .html, .htm, tệp Word .docx hoặc .pdf."
-    )
+    return upload_rejected(UNSUPPORTED_FILE)
 
 
 def stats_text(s: Stats) -> str:
@@ -286,12 +273,7 @@ def reload_in_progress() -> str:
     return "Đang có một lần nạp lại chạy. Bạn vui lòng đợi lần này xong, tôi sẽ báo kết quả."
 
 
-def _num(x: float) -> str:
-    """1.5 -> '1,5' (Vietnamese decimal comma)."""
-    return f"{x:.1f}".replace(".", ",")
-
-
-# ---------------------------------------------------------------- corpus management (bot/tg/corpus.py)
+# ---------------------------------------------------------------- corpus management (bot/tg/handlers/corpus.py)
 
 BTN_CONFIRM_REMOVE = "🗑 Xoá"
 BTN_CANCEL = "Huỷ"

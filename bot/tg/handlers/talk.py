@@ -9,6 +9,7 @@ context never serves another, in the same group or elsewhere.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import re
 import time
@@ -16,15 +17,14 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
-from bot import texts as talk_texts
+from bot import texts
 from bot.answer.chart import Chart
 from bot.answer.clarify import labels
 from bot.answer.reply import Reply, render_reply_html
 from bot.conversation import Conversation
-from bot.tg import handlers, texts
-from bot.tg.handlers import (
+from bot.tg.handlers.buttons import answer_keyboard
+from bot.tg.handlers.common import (
     Context,
-    answer_keyboard,
     engine_of,
     reply_html,
     settings_of,
@@ -35,6 +35,8 @@ from bot.tg.handlers import (
 )
 
 log = logging.getLogger(__name__)
+
+LOG_WAIT = 0.2  # seconds an answer waits for its question to be logged before going without buttons
 
 # Callback data of a "did you mean" button: the offer's token and the reading's number.
 CB_CHOICE = re.compile(r"^c:([A-Za-z0-9_-]{8}):(\d)$")
@@ -75,17 +77,15 @@ async def answer_question(
     message = presser or update.effective_message
     if message is None:
         return
-    settings = settings_of(context)
+    engine = engine_of(context)
     question = question.strip()
     if not counted and not await within_rate_limit(update, context):  # a hint costs a reply too
         return
-    if not any(c.isalnum() for c in question):  # "?!", "👍", "...": a hint, not a logged question
-        await message.reply_text(texts.HINT_EMPTY)
+    # "?!", "👍", a question too long: a hint, not a logged question.
+    problem = texts.check_question(question, settings_of(context).max_question_chars, engine.coverage())
+    if problem is not None:
+        await message.reply_text(html.escape(problem, quote=False))  # it names the corpus's places
         return
-    if len(question) > settings.max_question_chars:
-        await message.reply_text(texts.too_long(settings.max_question_chars))
-        return
-    engine = engine_of(context)
     talk = talk_of(context)
     user = update.effective_user
     user_hash = engine.hash_user(user.id) if user else None
@@ -96,9 +96,9 @@ async def answer_question(
         logging_task = asyncio.ensure_future(
             talk.log(reply, user=user_hash, channel="telegram", started=started)
         )
-        await asyncio.wait([logging_task], timeout=handlers.LOG_WAIT)
+        await asyncio.wait([logging_task], timeout=LOG_WAIT)
     if reply.kind == "small_talk":
-        await message.reply_text(reply.small_talk or "")
+        await message.reply_text(html.escape(reply.small_talk or "", quote=False))  # names publishers
         return
     if reply.kind == "clarify":
         token = talk.offer(reply.choices, message.chat_id)
@@ -137,7 +137,7 @@ async def send_chart(message: Message, talk: Conversation, reply: Reply) -> None
     if chart is None:
         return
     try:
-        await message.reply_photo(chart.png, caption=chart.caption, do_quote=False)
+        await message.reply_photo(chart.png, caption=html.escape(chart.caption, quote=False), do_quote=False)
     except TelegramError as e:
         log.warning("chart not sent: %s", e)
 
@@ -153,11 +153,11 @@ async def on_choice(update: Update, context: Context) -> None:
     if not talk.offered_in(m.group(1), chat_id):
         # Gone (too old, the bot restarted), or pressed in another chat than it was sent to:
         # an offer holds someone's question, which another chat does not see.
-        await query.answer(talk_texts.CLARIFY_GONE, show_alert=True)
+        await query.answer(texts.CLARIFY_GONE, show_alert=True)
         return
     chosen = talk.chosen(m.group(1), int(m.group(2)))
     if chosen is None:
-        await query.answer(talk_texts.CLARIFY_GONE, show_alert=True)
+        await query.answer(texts.CLARIFY_GONE, show_alert=True)
         return
     await stop_spinner(update)
     message = query.message if isinstance(query.message, Message) else None
@@ -174,5 +174,5 @@ async def cmd_moi(update: Update, context: Context) -> None:
     """/moi: the user's context in this chat is cleared; the next question stands on its own."""
     who = who_of(update)
     had = who is not None and talk_of(context).forget(who)
-    text = talk_texts.NEW_CONVERSATION if had else talk_texts.NEW_CONVERSATION_EMPTY
+    text = texts.NEW_CONVERSATION if had else texts.NEW_CONVERSATION_EMPTY
     await update.effective_message.reply_text(text)
