@@ -5,6 +5,7 @@
 - db.py: the question log and feedback (aiosqlite);
 - index_store.py: articles, the analysis cache and the snapshot, on a thread of their own;
 - index_layout.py: how analyses and the snapshot's arrays are laid out in their tables;
-- passages.py: passage texts read on demand while answering;
+- passages.py: passage texts read on demand while answering; facts.py: the figures table;
+- keyfile.py: the generated user-hash key, in a file of its own;
 - inspect.py: read-only looks for the bench.
 """
