@@ -356,16 +356,6 @@ def safe_filename(filename: str) -> str:
     return f"{stem}.{ext.lower()}"
 
 
-def _free_path(directory: Path, name: str, data: bytes) -> Path:
-    target = directory / name
-    stem, ext = target.stem, target.suffix
-    n = 1
-    while target.exists() and target.read_bytes() != data:
-        target = directory / f"{stem}-{n}{ext}"
-        n += 1
-    return target
-
-
 def storage_error(e: BaseException, action: str) -> StorageError:
     """A database or disk failure as a StorageError whose message says, in Vietnamese, what and why."""
     cause: BaseException = e
