@@ -205,25 +205,32 @@ def reload_report(r: ReloadReport) -> str:
     return "\n".join(lines)
 
 
-def upload_done(info: ArticleInfo) -> str:
-    s = info.source
+def _article_card(head: str, s: Source) -> list[str]:
+    """The lines an admin sees after adding or editing an article: what the bot now shows as
+    its source, with the fields it could not tell marked as unknown rather than left out."""
     unknown = "<i>không xác định</i>"
 
     def field(value: str | None) -> str:
         return escape(value, quote=False) if value else unknown
 
     place = ", ".join(x for x in (s.place, s.province) if x) or None
-    return "\n".join(
-        [
-            "✅ Đã thêm bài viết vào kho và lập chỉ mục.",
-            f"Tiêu đề: <b>{field(s.title)}</b>",
-            f"Báo: {field(s.publisher)}",
-            f"Ngày đăng: {field(format_date(s.date))}",
-            f"Địa phương: {field(place)}",
-            f"Số đoạn trích: {info.passages}",
-            f"Tệp: <code>{escape(s.path, quote=False)}</code>",
-        ]
-    )
+    return [
+        head,
+        f"Tiêu đề: <b>{field(s.title)}</b>",
+        f"Báo: {field(s.publisher)}",
+        f"Ngày đăng: {field(format_date(s.date))}",
+        f"Địa phương: {field(place)}",
+    ]
+
+
+def upload_done(info: ArticleInfo) -> str:
+    s = info.source
+    lines = _article_card("✅ Đã thêm bài viết vào kho và lập chỉ mục.", s)
+    lines += [
+        f"Số đoạn trích: {info.passages}",
+        f"Tệp: <code>{escape(s.path, quote=False)}</code>",
+    ]
+    return "\n".join(lines)
 
 
 def upload_rejected(reason: str) -> str:
@@ -333,19 +340,7 @@ def removed(s: Source) -> str:
 
 def edited(info: ArticleInfo) -> str:
     s = info.source
-    unknown = "<i>không xác định</i>"
-
-    def field(value: str | None) -> str:
-        return escape(value, quote=False) if value else unknown
-
-    place = ", ".join(x for x in (s.place, s.province) if x) or None
-    return "\n".join(
-        [
-            "✅ Đã sửa thông tin bài viết và lập chỉ mục lại.",
-            f"Tiêu đề: <b>{field(s.title)}</b>",
-            f"Báo: {field(s.publisher)}",
-            f"Ngày đăng: {field(format_date(s.date))}",
-            f"Địa phương: {field(place)}",
-            f"Liên kết: {field(s.url)}",
-        ]
-    )
+    lines = _article_card("✅ Đã sửa thông tin bài viết và lập chỉ mục lại.", s)
+    link = escape(s.url, quote=False) if s.url else "<i>không xác định</i>"
+    lines.append(f"Liên kết: {link}")
+    return "\n".join(lines)
