@@ -47,12 +47,20 @@ def test_same_tokens_as_pyvi_on_every_line(pyvi_tokenize):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "Mr. Dr. ThS. Tp. HCM ==> -> ... >> a@b.vn http://x.vn/a?b=1", "1.234,5 tỷ đồng", "\n\n", "!!!"],
+    [
+        "",
+        "   ",
+        "Mr. Dr. ThS. Tp. HCM ==> -> ... >> a@b.vn http://x.vn/a?b=1",
+        "1.234,5 tỷ đồng",
+        "\n\n",
+        "!!!",
+    ],
 )
 def test_same_output_as_pyvi_at_the_edges(pyvi_tokenize, text):
     assert Segmenter(_pyvi_models()).tokenize(text) == pyvi_tokenize(text)
 
 
+@pytest.mark.slow
 def test_the_bot_segments_without_importing_scikit_learn(pyvi_tokenize):
     """pyvi's own import costs scikit-learn and SciPy, about 2 s of every process start."""
     text = "thu nhập bình quân đầu người thị xã Kinh Môn"
