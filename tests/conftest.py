@@ -86,6 +86,16 @@ async def engine(settings: Settings, built_db: Path) -> AsyncIterator[Engine]:
         await eng.close()
 
 
+@pytest.fixture
+async def fresh(settings: Settings) -> AsyncIterator[Engine]:
+    """An engine on a blank database, not built yet."""
+    eng = await Engine.open(settings, build=False)
+    try:
+        yield eng
+    finally:
+        await eng.close()
+
+
 # ---------------------------------------------------------------- pure, in-memory
 
 

@@ -1,6 +1,7 @@
 """Documents the tests make themselves: news pages with their furniture, Word files made with
-python-docx, PDFs made with reportlab (text, tables, pages, no text layer, a password), and a
-local web server on 127.0.0.1 that serves them (redirects, slow answers, huge bodies).
+python-docx, PDFs made with reportlab (text, tables, pages, no text layer, a password), text in
+Windows-1258, and a local web server on 127.0.0.1 that serves them (redirects, slow answers,
+huge bodies).
 
 The three "real" articles are public articles (excerpts kept in shared/real for development):
 their own headline, outlet and date are what a citation must show.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape
@@ -96,6 +98,20 @@ RELATED = [
     "Ba Vì thu ngân sách vượt 120% dự toán năm 2023",
 ]
 COUNTERS = ["Đang truy cập: 1.234", "Tổng lượt truy cập: 98.765.432"]
+
+
+def cp1258(text: str) -> bytes:
+    """Vietnamese in Windows-1258: base letters precomposed, tone marks as combining bytes."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            d = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
+            out += base.encode("cp1258") + "".join(c for c in d if c in tones).encode("cp1258")
+    return bytes(out)
 
 
 def news_page(

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-def run(root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
+def run(root: Path, *args: str, stdin: str | None = None, **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST", "FETCH_"))}
     env.update(
         BOT_HOME=str(root),
@@ -27,7 +27,13 @@ def run(root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
         **extra,
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, cwd=root, env=env, timeout=300, check=False
+        [sys.executable, "-m", "bot", *args],
+        input=None if stdin is None else stdin.encode("utf-8"),
+        capture_output=True,
+        cwd=root,
+        env=env,
+        timeout=300,
+        check=False,
     )
     proc.out = proc.stdout.decode("utf-8")  # type: ignore[attr-defined]
     proc.err = proc.stderr.decode("utf-8")  # type: ignore[attr-defined]
@@ -71,17 +77,19 @@ def test_add_files_a_directory_and_a_link(root: Path, tmp_path: Path, web: WebSe
         "son-tay.htm",
     ]
 
-    for article, path, page in (
+    expected = (
         (SON_TAY, "data/articles/son-tay.htm", None),
         (SA_DEC, "data/articles/sa-dec.docx", None),
         (QUANG_TRI, "data/articles/quang-tri-2023.pdf", 2),
-    ):
-        a = run(root, "ask", "--json", article["question"])
-        reply = json.loads(a.out)
+    )
+    questions = "".join(article["question"] + "\n" for article, _, _ in expected)
+    replies = [json.loads(line) for line in run(root, "ask", "--json", "-", stdin=questions).out.splitlines()]
+    assert len(replies) == 3
+    for (article, path, page), reply in zip(expected, replies, strict=True):
         assert article["figure"] in reply["text"], reply
         source = reply["sources"][0]
         assert (source["path"], source["title"], source["page"]) == (path, article["title"], page)
-    assert json.loads(run(root, "ask", "--json", QUANG_TRI["question"]).out)["sources"][0]["url"] == link
+    assert replies[2]["sources"][0]["url"] == link
 
     again = run(root, "add", str(incoming / "son-tay.htm"))
     assert again.returncode == 0

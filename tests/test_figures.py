@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.text.analyze import analyze, prepare
-from bot.text.figures import figure_tokens, find_figures, has_figure, roman_to_int, years_in
+from bot.text.figures import figure_tokens, find_figures, has_figure, roman_to_int
+from bot.text.years import years_in
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

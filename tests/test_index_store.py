@@ -25,16 +25,6 @@ QUERIES = [
 ]
 
 
-@pytest.fixture
-async def fresh(settings):
-    """An engine on a blank database, not built yet."""
-    eng = await Engine.open(settings, build=False)
-    try:
-        yield eng
-    finally:
-        await eng.close()
-
-
 def same_index(a: BM25Index, b: BM25Index) -> None:
     assert set(a.vocab) == set(b.vocab)
     assert a.doc_len.tolist() == b.doc_len.tolist()

@@ -6,10 +6,10 @@ import asyncio
 import os
 import sqlite3
 import stat
-import unicodedata
 from pathlib import Path
 
 import pytest
+from documents import cp1258
 
 import bot.index.analysis
 import bot.index.build
@@ -60,16 +60,6 @@ def writable(path: Path) -> Path:
 def db_rows(settings: Settings, sql: str) -> list[tuple]:
     with sqlite3.connect(settings.db_path) as conn:
         return conn.execute(sql).fetchall()
-
-
-@pytest.fixture
-async def fresh(settings):
-    """An engine on a blank database, not built yet."""
-    eng = await Engine.open(settings, build=False)
-    try:
-        yield eng
-    finally:
-        await eng.close()
 
 
 # ---------------------------------------------------------------- incremental builds
@@ -181,20 +171,6 @@ async def test_new_article_and_its_sidecar(fresh, settings):
 
 
 # ---------------------------------------------------------------- bad files
-
-
-def cp1258(text: str) -> bytes:
-    """Vietnamese in Windows-1258: base letters precomposed, tone marks as combining bytes."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            d = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
-            out += base.encode("cp1258") + "".join(c for c in d if c in tones).encode("cp1258")
-    return bytes(out)
 
 
 BAD_FILES = {

@@ -15,11 +15,11 @@ async def phase_build(args: dict) -> dict:
     """A full build from an empty database."""
     from bot import index
     from bot.storage.index_store import IndexStore
-    from bot.text.analyze import _tokenizer
+    from bot.text.segmenter import tokenizer
 
     s = phase_settings(args, workers=True)
     t = time.perf_counter()
-    _tokenizer()  # pyvi's import is a constant, not indexing throughput
+    tokenizer()  # pyvi's import is a constant, not indexing throughput
     pyvi_s = time.perf_counter() - t
     store = await IndexStore.open(s.db_path)
     load = os.getloadavg()[0]

@@ -11,13 +11,13 @@ from bot.bench.common import Bench, peak_rss_mb, phase_settings, run_phase, say
 async def phase_reload(args: dict) -> dict:
     """The bot's /reload on a built database: nothing changed, then one article added."""
     from bot.engine import Engine
-    from bot.text.analyze import _tokenizer
+    from bot.text.segmenter import tokenizer
 
     s = phase_settings(args, workers=True)
     t = time.perf_counter()
     engine = await Engine.open(s, build=False)
     load_s = time.perf_counter() - t
-    _tokenizer()  # a bot that has answered once has pyvi loaded
+    tokenizer()  # a bot that has answered once has pyvi loaded
     try:
         unchanged = await engine.reload()
         shutil.copy2(args["extra"], args["extra_to"])

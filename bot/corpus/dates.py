@@ -15,7 +15,7 @@ import re
 from bot.corpus.clean import FULL_DATE, ISO_DATE, PUBLISHER_MARK, CleanText
 from bot.corpus.passages import split_sentences
 from bot.text.periods import is_target_sentence
-from bot.text.vocabulary import YEAR, YEAR_IS_COMPARED, YEAR_IS_SINCE, YEAR_IS_TARGET, YEAR_RANGE
+from bot.text.years import YEAR, YEAR_IS_COMPARED, YEAR_IS_SINCE, YEAR_IS_TARGET, YEAR_RANGE
 
 HEAD_LINES = 12  # a dateline further down the page belongs to something else
 # "Sáng 10-1,", "Ngày 26/4,", "Chiều ngày 28/9/2020,", "(CLO) Ngày 2/2,": the day the lead opens

@@ -22,8 +22,8 @@ from bot.errors import CorpusError
 from bot.search.snapshot import AnalyzedArticle, analyze_parsed
 from bot.storage.index_layout import AnalysisRecord
 from bot.storage.index_store import AnalysisCache, IndexStore
-from bot.text.analyze import _tokenizer
 from bot.text.places import Gazetteer
+from bot.text.segmenter import tokenizer
 
 Progress = Callable[[int, int], None]
 POOL_MIN_ARTICLES = 8  # below this, starting worker processes costs more than it saves
@@ -124,8 +124,8 @@ async def analyze_and_store(
         await store_results(pending)
         return out
 
-    # fork shares the pyvi model with the workers instead of loading it in each
-    await asyncio.to_thread(_tokenizer)
+    # fork shares the segmenter's model with the workers instead of loading it in each
+    await asyncio.to_thread(tokenizer)
     ctx = multiprocessing.get_context("fork")
     size = max(1, min(8, total // (workers * 8)))
     chunks = iter([jobs[i : i + size] for i in range(0, total, size)])

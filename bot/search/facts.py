@@ -27,6 +27,7 @@ from bot.text.normalize import canonical, clean_unicode, expand_abbreviations
 from bot.text.periods import is_target_sentence
 from bot.text.thesaurus import PREFIX, Thesaurus
 from bot.text.timeframes import Period, PeriodMention, periods_in
+from bot.text.years import TRAILING_YEAR, YEAR_FIGURE
 
 # Facts are part of an article's cached analysis: a change here that changes what is read
 # needs ANALYSIS_VERSION (bot/corpus/loader.py) bumped, so that every article is read again.
@@ -65,7 +66,6 @@ _NUMBER = re.compile(r"(?P<num>\d+(?:[.,]\d+)*)\s?(?P<unit>.*)$")
 # What ends a clause: an indicator's figure lies in the clause that names it.
 _CLAUSE = re.compile(r";|\.\s|\.$|:\s|\n|\(|\)")
 _SENTENCE = re.compile(r"\.\s|\n")
-_TRAILING_YEAR = re.compile(r"\s*(?:vào |trong |của )?năm\s+((?:19|20)\d\d)\b")
 MAX_GAP = 160  # characters between an indicator and its figure
 
 # A word before a figure that belongs to it: "gần 5.000 tỷ đồng", "trên 520 tỷ đồng".
@@ -189,7 +189,6 @@ def _family_of(figure: str) -> str | None:
     return best
 
 
-_YEARISH = re.compile(r"(?:năm\s+)?(?:19|20)\d\d(?:\s*[-–—]\s*(?:19|20)\d\d)?$")
 _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?$|\d{1,2}/\d{4}$")
 
 
@@ -198,7 +197,7 @@ def _figures(low: str) -> list[tuple[int, int, str, float, str]]:
     out = []
     for f in find_figures(low):
         text = f.text
-        if _YEARISH.match(text) or _DATE.match(text):
+        if YEAR_FIGURE.fullmatch(text) or _DATE.match(text):
             continue
         m = _NUMBER.match(text)
         if m is None:
@@ -260,7 +259,7 @@ class _Mention:
 
 def _local_period(low: str, f_start: int, f_end: int, periods: list[PeriodMention]) -> Period | None:
     """A period that belongs to this figure alone: "10,06% vào năm 2021", "năm 2024 khoảng 13,29%"."""
-    trailing = _TRAILING_YEAR.match(low, f_end)
+    trailing = TRAILING_YEAR.match(low, f_end)
     if trailing:
         return Period(int(trailing.group(1)))
     for p in periods:

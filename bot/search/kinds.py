@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.text import vocabulary as v
 from bot.text.figures import find_figures
+from bot.text.years import YEAR
 
 if TYPE_CHECKING:
     from bot.search.query import ParsedQuestion
@@ -63,7 +64,7 @@ class Evidence:
 
     @cached_property
     def year(self) -> bool:
-        return bool(v.YEAR.search(self.text))
+        return bool(YEAR.search(self.text))
 
     @cached_property
     def day(self) -> bool:

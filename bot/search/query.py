@@ -15,12 +15,12 @@ from typing import Protocol
 from bot.search import kinds as k
 from bot.text import vocabulary as v
 from bot.text.analyze import analyze_detail
-from bot.text.figures import years_in
 from bot.text.normalize import clean_unicode, expand_abbreviations
 from bot.text.periods import own_years
 from bot.text.places import Gazetteer, Place, PlaceMention, marked_towns
 from bot.text.restore import DiacriticModel
 from bot.text.thesaurus import Thesaurus
+from bot.text.years import YEAR, YEAR_SPAN, years_in
 
 
 class Coverage(Protocol):
@@ -333,7 +333,7 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _sides(understood: str, low: str, towns: list[tuple[int, Place]], years: list[int]) -> list[Side]:
     """Years go with the place named just before them; two places, or one place and two years
     compared ("năm 2020 hay 2023"), make two sides."""
-    year_pos = [(m.start(), int(m.group(1))) for m in v.YEAR.finditer(understood)]
+    year_pos = [(m.start(), int(m.group(1))) for m in YEAR.finditer(understood)]
     sides: list[Side] = []
     if len(towns) >= 2:
         for i, (pos, town) in enumerate(towns):
@@ -353,13 +353,10 @@ def _sides(understood: str, low: str, towns: list[tuple[int, Place]], years: lis
     return [Side(place, years)]
 
 
-_IN_RANGE = re.compile(r"(?:19|20)\d\d\s*[-–—/]\s*(?:19|20)\d\d|từ (?:năm )?(?:19|20)\d\d đến")
-
-
 def _compared_years(low: str) -> list[int]:
     """Two or more years set against each other (not a period such as "2021-2023")."""
     if not v.COMPARE.search(low):
         return []
-    outside = _IN_RANGE.sub(" ", low)
-    found = list(dict.fromkeys(int(m.group(1)) for m in v.YEAR.finditer(outside)))
+    outside = YEAR_SPAN.sub(" ", low)
+    found = list(dict.fromkeys(int(m.group(1)) for m in YEAR.finditer(outside)))
     return found if len(found) >= 2 else []

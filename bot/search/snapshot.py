@@ -19,11 +19,11 @@ from bot.search.facts import extract as extract_facts
 from bot.search.query import ParsedQuestion, parse
 from bot.search.retriever import Retriever
 from bot.text.analyze import analyze
-from bot.text.figures import years_in
 from bot.text.normalize import canonical
 from bot.text.periods import HEADLINE_TOKEN, TARGET_TOKEN, is_target_sentence, passage_years, period_tokens
 from bot.text.places import Gazetteer, Place
 from bot.text.restore import DiacriticModel, count_ngrams
+from bot.text.years import years_in
 
 # A following sentence that completes this one: its consequence or its details.
 _CONTINUES = re.compile(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.text.figures import figure_tokens
 from bot.text.normalize import clean_unicode, expand_abbreviations, fix_tone_placement
+from bot.text.segmenter import tokenizer
 from bot.text.thesaurus import Thesaurus
 from bot.text.vocabulary import STOPWORDS
 
@@ -31,13 +31,6 @@ for _old in ("oà", "oá", "oả", "oã", "oạ", "oè", "oé", "oẻ", "oẽ", 
 _MODERN_OPEN = re.compile(r"(?<!q)(" + "|".join(_NEW_TO_OLD) + r")(?![^\W\d_])")
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    from pyvi import ViTokenizer  # imported lazily: 1.1 s, and only indexing and asking need it
-
-    return ViTokenizer
-
-
 def prepare(text: str) -> str:
     """The question or passage as pyvi sees it, before figures are lifted out."""
     return expand_abbreviations(clean_unicode(text)).casefold()
@@ -47,7 +40,7 @@ def segment(text: str) -> list[str]:
     """pyvi word segmentation of an already prepared text; compounds are joined with "_"."""
     if not text.strip():
         return []
-    return _tokenizer().tokenize(_to_old_style(text)).split()
+    return tokenizer()(_to_old_style(text)).split()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.text.years import DIGITS
+
 # Units and counted nouns that belong to a figure when they follow it ("220 triệu đồng",
 # "9 sản phẩm", "18,2 tiêu chí/xã"). Longest first so "tỷ đồng" wins over "tỷ".
 _UNITS = sorted(
@@ -84,14 +86,14 @@ _UNITS = sorted(
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _DATE = r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d{1,2}/\d{1,2}"
-_YEAR_RANGE = r"(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d"
+_YEAR_RANGE = rf"{DIGITS}\s*[-–—]\s*{DIGITS}"
 _ROMAN_AFTER = r"(?<=lần thứ )[IVXLC]+\b|(?<=khóa )[IVXLC]+\b|(?<=khoá )[IVXLC]+\b"
 
 # A figure as highlighted: a date, a year range, or a number with its unit and any "/năm" tail.
 FIGURE_RE = re.compile(
     rf"(?:năm\s+)?(?:{_YEAR_RANGE})"
     rf"|(?:{_DATE})(?![\d/])"
-    rf"|(?:năm\s+)(?:19|20)\d\d\b"
+    rf"|(?:năm\s+){DIGITS}\b"
     rf"|{_ROMAN_AFTER}"
     rf"|{_NUMBER}\s?(?:(?:{_UNIT_RE})(?![^\W\d_]))?(?:/[^\W\d_]+(?:/[^\W\d_]+)?)?",
     re.IGNORECASE,
@@ -190,13 +192,3 @@ def figure_tokens(text: str) -> tuple[list[str], str]:
                 tokens.append(unit.lower().replace("²", "2"))
     pieces.append(text[last:])
     return tokens, "".join(pieces)
-
-
-YEAR_RE = re.compile(r"(?<![\d/.,])(19[5-9]\d|20\d\d)(?![\d/])")
-
-
-def years_in(text: str) -> list[int]:
-    """Four-digit years 1950-2099 that stand alone or end a date ("28/9/2020")."""
-    out = [int(m.group(1)) for m in YEAR_RE.finditer(text)]
-    out += [int(m.group(1)) for m in re.finditer(r"\d{1,2}/(?:\d{1,2}/)?((?:19|20)\d\d)\b", text)]
-    return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.text import vocabulary as v
+from bot.text import years as y
 from bot.text.figures import find_figures
 
 PERIOD_TOKEN = "@"  # "@2023": the passage's figures belong to 2023 (a search token no word makes)
@@ -20,13 +21,6 @@ HEADLINE_TOKEN = "@headline"  # the passage is the page's headline
 DATED_TOKEN = "@dated"  # the passage says what period its figures belong to
 
 
-# "9 tháng đầu năm 2023", "6 tháng năm 2024", "quý I/2024", "tháng 10/2019": part of a year.
-_PART_OF_YEAR = re.compile(
-    r"(?:\d{1,2}\s+tháng(?:\s+(?:đầu|cuối))?|quý\s+(?:[ivx]+|\d)|tháng\s+\d{1,2}|nửa đầu|nửa cuối)"
-    r"\s*(?:năm\s+|/\s*)?$"
-)
-
-
 def own_years(sentence: str) -> list[int]:
     """Years a sentence gives its figures: not those compared with ("so với năm 2022",
     "cùng kỳ năm 2022"), nor lower bounds ("từ năm 2017"); both ends of a period ("2021-2023").
@@ -34,19 +28,19 @@ def own_years(sentence: str) -> list[int]:
     low = sentence.casefold()
     out: list[int] = []
     ranges = []
-    for m in v.YEAR_RANGE.finditer(low):
+    for m in y.YEAR_RANGE.finditer(low):
         ranges.append(m.span())
         out += [int(m.group(1)), int(m.group(2))]
-    for m in v.YEAR.finditer(low):
+    for m in y.YEAR.finditer(low):
         if any(s <= m.start() < e for s, e in ranges):
             continue
         before = low[max(0, m.start() - 30) : m.start()]
-        if v.YEAR_IS_COMPARED.search(before) or v.YEAR_IS_SINCE.search(before):
+        if y.YEAR_IS_COMPARED.search(before) or y.YEAR_IS_SINCE.search(before):
             continue
         if re.search(r"\d[/.-]\s*$", before) and re.search(r"(?:ngày|số|quyết định|nghị quyết)\b", before):
             continue  # a decree's date
         year = int(m.group(1))
-        out.append(-year if _PART_OF_YEAR.search(before) else year)
+        out.append(-year if y.PART_OF_YEAR_BEFORE.search(before) else year)
     return list(dict.fromkeys(out))
 
 
@@ -72,10 +66,7 @@ def is_target_sentence(text: str) -> bool:
     if not plan:
         return False
     for f in find_figures(low):
-        if _IS_YEAR.fullmatch(f.text):
+        if y.YEAR_FIGURE.fullmatch(f.text):
             continue  # "năm 2024", "2021-2025": when, not how much
         return plan.start() < f.start
     return True
-
-
-_IS_YEAR = re.compile(r"(?:năm\s+)?(?:19|20)\d\d(?:\s*[-–—]\s*(?:19|20)\d\d)?")

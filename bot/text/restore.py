@@ -147,6 +147,11 @@ def lexicon_counts(cache_dir: Path | None = None) -> tuple[Counter[str], Counter
     return counts
 
 
+# Syllables folded once per process: every snapshot (each start, each reload) indexes the whole
+# lexicon again, and folding it was most of that work. Bounded by the syllables of the language.
+_FOLDED: dict[str, str] = {}
+
+
 @dataclass
 class DiacriticModel:
     unigrams: Counter[str] = field(default_factory=Counter)
@@ -170,7 +175,10 @@ class DiacriticModel:
     def _index(self) -> None:
         cands: dict[str, list[str]] = {}
         for syl in self.unigrams:
-            cands.setdefault(fold(syl), []).append(syl)
+            key = _FOLDED.get(syl)
+            if key is None:
+                key = _FOLDED[syl] = fold(syl)
+            cands.setdefault(key, []).append(syl)
         for key, forms in cands.items():
             forms.sort(key=lambda f: -self.unigrams[f])
             cands[key] = forms[:8]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import vocabulary as v
+from bot.text import years as y
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER_NAME = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -98,7 +98,7 @@ def periods_in(text: str) -> list[PeriodMention]:
     """Every period a text names, in order, each with the role its context gives it."""
     low = text.casefold()
     out: list[PeriodMention] = []
-    for m in v.PERIOD.finditer(low):
+    for m in y.PERIOD.finditer(low):
         if m.group("from"):
             a, b = int(m.group("from")), int(m.group("to"))
             if not a < b <= a + 30:
@@ -109,11 +109,11 @@ def periods_in(text: str) -> list[PeriodMention]:
             period = Period(int(m.group("year")), months, part)
         before = low[max(0, m.start() - 30) : m.start()]
         role = "own"
-        if v.YEAR_IS_COMPARED.search(before) or before.rstrip().endswith(("so với", "so")):
+        if y.YEAR_IS_COMPARED.search(before) or before.rstrip().endswith(("so với", "so")):
             role = "compared"
-        elif v.YEAR_IS_SINCE.search(before) and period.start is None:
+        elif y.YEAR_IS_SINCE.search(before) and period.start is None:
             role = "since"
-        elif v.YEAR_IS_TARGET.search(before) and period.start is None:
+        elif y.YEAR_IS_TARGET.search(before) and period.start is None:
             role = "target"
         elif re.search(r"(?:ngày|số|quyết định|nghị quyết)\b[^,;.]{0,20}$", before) and re.search(
             r"\d[/.-]\s*$", before

@@ -1,7 +1,7 @@
 """The question and place vocabulary: one module, so that every reader of text agrees on it.
 
-Question words, stopwords, place markers, the nouns that make a place name part of another
-name, and year patterns. Plain data and compiled patterns; no logic beyond building them.
+Question words, stopwords, place markers and the nouns that make a place name part of another
+name (years: bot/text/years.py). Plain data and compiled patterns; no logic beyond building them.
 """
 
 from __future__ import annotations
@@ -69,25 +69,6 @@ COMPASS = frozenset({"dong", "tay", "nam", "bac"})
 
 # Separators that may stand inside one place name ("Bà Rịa – Vũng Tàu", "Đắk R'Lấp", "TP.HCM").
 NAME_JOINERS = re.compile(r"[ \t]*[-–—.'’]?[ \t]*")
-
-# ---------------------------------------------------------------- years and periods
-
-# A year that stands alone or ends a date ("2023", "28/9/2020"); not part of a larger number.
-YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20\d\d)(?![\d])")
-YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)(?!\d)")
-# Contexts just before a year that make it something other than the year a figure belongs to,
-# read on lower-cased text ending where the year starts.
-YEAR_IS_TARGET = re.compile(
-    r"(?:trước|đến|tới|tầm nhìn(?: đến)?|giai đoạn|nhiệm kỳ|mục tiêu|phấn đấu(?: đến)?|định hướng(?: đến)?"
-    r"|kế hoạch|dự kiến(?: đến)?|sau)\s+(?:năm\s+|cuối năm\s+)?$"
-)
-YEAR_IS_COMPARED = re.compile(
-    r"(?:so với|so|bằng|gấp|hơn|cùng kỳ)\s+(?:cùng kỳ\s+)?(?:(?:năm|cuối năm|đầu năm)\s+)?$"
-    r"|(?:cùng kỳ|năm trước|năm ngoái)\s*(?:năm\s+)?$"
-)
-YEAR_IS_SINCE = re.compile(r"(?:từ|kể từ|từ sau|trước đây|bắt đầu từ)\s+(?:(?:năm|cuối năm|đầu năm)\s+)?$")
-# Words that put a figure into a comparison, after which no year is the figure's own.
-COMPARISON_OPENERS = re.compile(r"\b(?:so với|so cùng kỳ|cùng kỳ|tăng so|giảm so)\b")
 
 # ---------------------------------------------------------------- sentences
 
@@ -282,22 +263,6 @@ UNIT_FAMILIES: dict[str, re.Pattern[str]] = {
 ASKS_CHANGE = re.compile(r"\b(?:tăng|giảm)\b(?!\s+cường)")
 
 # ---------------------------------------------------------------- conversation
-
-# Parts of a year a figure or a question may be about, read on lower-cased text just before
-# the year: "2 tháng đầu năm 2024", "9 tháng 2023", "quý I/2024", "6 tháng đầu năm", "nửa đầu
-# năm 2023", "tháng 10/2019". Named groups: months (+ edge), quarter, half, month.
-PART_OF_YEAR = (
-    r"(?:(?P<months>\d{1,2})\s+tháng(?:\s+(?P<edge>đầu|cuối))?"
-    r"|quý\s+(?P<quarter>iv|i{1,3}|[1-4])"
-    r"|(?:nửa|6 tháng)\s+(?P<half>đầu|cuối)"
-    r"|tháng\s+(?P<month>\d{1,2}))"
-)
-# A period as people and articles write it: a part of a year, a year, or a range of years.
-PERIOD = re.compile(
-    r"(?:(?:giai đoạn|thời kỳ|từ năm|từ|năm)\s+)?(?P<from>(?:19|20)\d\d)\s*(?:[-–—]|đến(?: năm)?|tới(?: năm)?)\s*(?P<to>(?:19|20)\d\d)(?!\d)"
-    rf"|(?:{PART_OF_YEAR}\s*(?:năm\s+|/\s*)?|(?:(?:trong |của |vào )?năm\s+)?(?<![\d/.,]))"
-    r"(?P<year>(?:19|20)\d\d)(?![\d/])"
-)
 
 # How a person asks about what was asked just before: "còn năm 2020?", "thế còn Đông Triều?",
 # "vậy còn dân số thì sao?", "so với năm trước?". Lower-cased, diacritics restored.

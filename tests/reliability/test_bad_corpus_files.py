@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import socket
-import unicodedata
 from pathlib import Path
 
 import pytest
+from documents import cp1258
 from rel_support import integrity, rows, run_bot
 
 from bot.config import Settings
@@ -22,20 +22,6 @@ SAM_SON = (
 )
 SAM_SON_Q = "Sầm Sơn đón bao nhiêu lượt khách du lịch năm 2023?"
 LIMIT = 20_000
-
-
-def cp1258(text: str) -> bytes:
-    """Vietnamese in Windows-1258: base letters precomposed, tone marks as combining bytes."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            d = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
-            out += base.encode("cp1258") + "".join(c for c in d if c in tones).encode("cp1258")
-    return bytes(out)
 
 
 # name -> (bytes, a word the reason must contain)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import alive, children_of
 from rel_support import bot_env, integrity, rows
 
 import bot.index.build
@@ -165,27 +166,6 @@ async def test_sigkill_during_a_rebuild_keeps_the_last_good_index(built_project:
     finally:
         await eng.close()
     assert integrity(settings.db_path) == "ok"
-
-
-def children_of(pid: int) -> set[int]:
-    """Processes whose parent is pid (Linux /proc)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 async def test_sigkill_during_a_parallel_analysis_leaves_no_worker_behind(built_project: Path, settings_of):

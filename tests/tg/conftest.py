@@ -62,14 +62,24 @@ def api() -> FakeBotAPI:
     return FakeBotAPI(TOKEN)
 
 
+_EXAMPLES: list[tuple] = []  # (coverage, examples) of the first application
+
+
 @pytest.fixture
 async def app(settings: Settings, engine: Engine, api: FakeBotAPI) -> AsyncIterator[Application]:
     """The real Application (handlers, rate limiter, post_init) over the offline fake API."""
     application = build_application(
         settings, engine, request=FakeRequest(api), get_updates_request=FakeRequest(api)
     )
+    # post_init chooses /start's examples by answering candidates; every engine here indexes
+    # the same seeds, so the first application's choice stands for the rest (it is kept with
+    # the coverage it was made for, and made again where that differs).
+    if _EXAMPLES:
+        application.bot_data["examples"] = _EXAMPLES[0]
     await application.initialize()
     await application.post_init(application)
+    if not _EXAMPLES and "examples" in application.bot_data:
+        _EXAMPLES.append(application.bot_data["examples"])
     await application.start()  # no polling: tests feed updates through process_update
     try:
         yield application

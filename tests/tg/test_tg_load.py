@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tg_load import run_load
 
-pytestmark = pytest.mark.slow  # starts processes or runs load
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("load")]  # starts processes, runs load
 
 
 def project_copy(prebuilt: Path, tmp_path: Path) -> Path:
@@ -21,14 +21,14 @@ def project_copy(prebuilt: Path, tmp_path: Path) -> Path:
     return root
 
 
-def test_50_users_x_20_questions_each_answered_exactly_once(prebuilt: Path, tmp_path: Path):
-    """1,000 questions from 50 users at once, each user asking the next as soon as answered.
-    The per-user and Telegram send limits are lifted here (the send limit alone would stretch
-    this to 33 s); `tg_load.py --send-rate 30` runs it with Telegram's limit."""
-    result = run_load(project_copy(prebuilt, tmp_path), users=50, questions=20, timeout=120)
+def test_50_users_at_once_each_question_answered_exactly_once(prebuilt: Path, tmp_path: Path):
+    """200 questions from 50 users at once, each user asking the next as soon as answered.
+    The per-user and Telegram send limits are lifted here; `tg_load.py --users 50 --questions 20`
+    is the full load of the README's figures, `--send-rate 30` the same with Telegram's limit."""
+    result = run_load(project_copy(prebuilt, tmp_path), users=50, questions=4, timeout=120)
     print("\n" + result.summary())
     assert not result.problems, (result.problems[:10], result.stderr_tail)
-    assert result.answered == 1000 and result.logged == 1000  # answered and logged, once each
+    assert result.answered == 200 and result.logged == 200  # answered and logged, once each
     assert result.seconds < 120
 
 
@@ -56,7 +56,6 @@ def test_a_flooder_is_throttled_and_the_others_are_not_held_up(prebuilt: Path, t
     assert result.during_flood_p95_ms < max(5 * result.outside_flood_p95_ms, 1000)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("flood_text", ["?!", "/nguon"])
 def test_a_flood_of_non_questions_does_not_slow_the_others(prebuilt: Path, tmp_path: Path, flood_text: str):
     """One user sends 300 messages that each cost a reply but are no question ("?!", /nguon) in

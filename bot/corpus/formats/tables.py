@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-_YEAR = re.compile(r"(?:năm\s*)?(?:19|20)\d\d", re.IGNORECASE)
+from bot.text.years import YEAR_HEADING
 
 
 def _figure(cell: str) -> bool:
     """A cell holding a quantity (a year alone is a column header, not a figure)."""
-    return bool(re.search(r"\d", cell)) and not _YEAR.fullmatch(cell.strip())
+    return bool(re.search(r"\d", cell)) and not YEAR_HEADING.fullmatch(cell.strip())
 
 
 def table_lines(rows: list[list[str]]) -> list[str]:
