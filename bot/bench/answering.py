@@ -28,7 +28,7 @@ async def phase_serve(args: dict) -> dict:
         snap = engine.snapshot
         index = snap.retriever.index
         t = time.perf_counter()
-        engine.answer(args["questions"][0])  # the first answer imports pyvi
+        engine.answer(args["questions"][0])  # the first answer loads the segmenter
         first_s = time.perf_counter() - t
         parsed = []
         for question in args["questions"]:

@@ -19,7 +19,7 @@ async def phase_build(args: dict) -> dict:
 
     s = phase_settings(args, workers=True)
     t = time.perf_counter()
-    tokenizer()  # pyvi's import is a constant, not indexing throughput
+    tokenizer()  # loading the segmenter's model is a constant, not indexing throughput
     pyvi_s = time.perf_counter() - t
     store = await IndexStore.open(s.db_path)
     load = os.getloadavg()[0]

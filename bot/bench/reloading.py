@@ -17,7 +17,7 @@ async def phase_reload(args: dict) -> dict:
     t = time.perf_counter()
     engine = await Engine.open(s, build=False)
     load_s = time.perf_counter() - t
-    tokenizer()  # a bot that has answered once has pyvi loaded
+    tokenizer()  # a bot that has answered once has the segmenter loaded
     try:
         unchanged = await engine.reload()
         shutil.copy2(args["extra"], args["extra_to"])
