@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tg_fakeapi import FakeBotAPI
+from tg_fakeapi import FakeBotAPI, private_message
 from tg_standin import StandIn, serving
 from tg_support import REPO, TOKEN, USER_ID, make_settings
 
@@ -37,19 +37,6 @@ QUESTION = "Dân số thị xã Kinh Môn là bao nhiêu?"
 def stand_in() -> Iterator[StandIn]:
     with serving(FakeBotAPI(TOKEN)) as server:
         yield server
-
-
-def message_update(text: str, *, command: bool = False, message_id: int = 1) -> dict[str, Any]:
-    message: dict[str, Any] = {
-        "message_id": message_id,
-        "date": int(time.time()),
-        "chat": {"id": USER_ID, "type": "private", "first_name": "Lan"},
-        "from": {"id": USER_ID, "is_bot": False, "first_name": "Lan"},
-        "text": text,
-    }
-    if command:
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-    return {"message": message}
 
 
 def callback_update(api: FakeBotAPI, label: str) -> dict[str, Any]:
@@ -85,7 +72,7 @@ async def test_in_process_polling_over_http(stand_in: StandIn, project: Path):
         await application.start()
         await application.updater.start_polling(poll_interval=0, timeout=1)
         try:
-            api.push_update(message_update(QUESTION))
+            api.push_update(private_message(USER_ID, QUESTION, 1))
             sent = await asyncio.to_thread(wait_sent, api, 1)
             assert "<b>174.662 người</b>" in sent[0]
             api.push_update(callback_update(api, texts.BTN_UP))
@@ -131,10 +118,10 @@ def test_python_m_bot_run_answers_and_stops_cleanly_on_sigterm(stand_in: StandIn
             "bot never started"
         )
         assert proc.poll() is None, proc.communicate()[1][-3000:]
-        api.push_update(message_update("/start", command=True, message_id=1))
+        api.push_update(private_message(USER_ID, "/start", 1, command=True))
         welcome = wait_sent(api, 1)[0]
         assert "Xin chào Lan!" in welcome
-        api.push_update(message_update("thu nhap binh quan dau nguoi kinh mon nam 2020", message_id=2))
+        api.push_update(private_message(USER_ID, "thu nhap binh quan dau nguoi kinh mon nam 2020", 2))
         answer = wait_sent(api, 2)[1]
         assert "67,5 triệu đồng" in answer and "Tôi hiểu câu hỏi là" in answer
         api.push_update(callback_update(api, texts.BTN_MORE))
@@ -195,8 +182,8 @@ def test_webhook_mode(stand_in: StandIn, project: Path):
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.05)
-        assert post(message_update(QUESTION), "wrong-secret") == 403
-        assert post(message_update(QUESTION), secret) == 200
+        assert post(private_message(USER_ID, QUESTION, 1), "wrong-secret") == 403
+        assert post(private_message(USER_ID, QUESTION, 1), secret) == 200
         assert "174.662" in wait_sent(api, 1)[0]
         assert len(api.sent()) == 1  # the update with the wrong secret was not handled
     finally:

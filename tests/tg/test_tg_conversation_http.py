@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import io
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
-from tg_fakeapi import FakeBotAPI, rendered
+from tg_fakeapi import FakeBotAPI, private_message, rendered
 from tg_standin import StandIn, serving
 from tg_support import TOKEN, USER_ID, make_settings
 
@@ -25,18 +23,6 @@ def stand_in() -> Iterator[StandIn]:
         yield server
 
 
-def said(text: str, message_id: int) -> dict[str, Any]:
-    return {
-        "message": {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": {"id": USER_ID, "type": "private", "first_name": "Lan"},
-            "from": {"id": USER_ID, "is_bot": False, "first_name": "Lan"},
-            "text": text,
-        }
-    }
-
-
 @pytest.mark.slow  # polls a Bot API stand-in over HTTP
 async def test_follow_ups_and_a_chart_over_http(stand_in: StandIn, project: Path):
     settings = make_settings(project, TELEGRAM_API_BASE_URL=stand_in.base_url)
@@ -45,7 +31,7 @@ async def test_follow_ups_and_a_chart_over_http(stand_in: StandIn, project: Path
 
     async def exchange(text: str, message_id: int, method: str = "sendMessage", count: int = 1) -> None:
         before = len(api.called(method))
-        api.push_update(said(text, message_id))
+        api.push_update(private_message(USER_ID, text, message_id))
         done = await asyncio.to_thread(api.wait_for, lambda: len(api.called(method)) >= before + count, 20)
         assert done, api.calls[-5:]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
-from tg_fakeapi import FakeBotAPI
+from tg_fakeapi import FakeBotAPI, private_message
 from tg_standin import StandIn, serving
 from tg_support import OTHER_ID, TOKEN, USER_ID, Updates, make_settings
 
@@ -195,18 +195,6 @@ def stand_in() -> Iterator[StandIn]:
         yield server
 
 
-def message(update_id: int, user_id: int, text: str) -> dict:
-    return {
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private", "first_name": "Lan"},
-            "from": {"id": user_id, "is_bot": False, "first_name": "Lan"},
-            "text": text,
-        }
-    }
-
-
 @pytest.mark.slow  # polls a Bot API stand-in over HTTP
 async def test_polling_over_http_survives_every_fault(stand_in: StandIn, project: Path, caplog):
     """getUpdates failing (5xx, 429, a slow answer) and a reply answered too late: every update
@@ -223,17 +211,17 @@ async def test_polling_over_http_survives_every_fault(stand_in: StandIn, project
         try:
             users = [5001 + i for i in range(6)]
             api.inject("getUpdates", "500")
-            api.push_update(message(1, users[0], QUESTION))
+            api.push_update(private_message(users[0], QUESTION, 1))
             api.inject("getUpdates", "502")
-            api.push_update(message(2, users[1], QUESTION))
+            api.push_update(private_message(users[1], QUESTION, 2))
             api.inject("getUpdates", "429", retry_after=1)
-            api.push_update(message(3, users[2], QUESTION))
+            api.push_update(private_message(users[2], QUESTION, 3))
             api.inject("getUpdates", "timeout", delay=2.0)  # > timeout 1 + read timeout 0.5
-            api.push_update(message(4, users[3], QUESTION))
+            api.push_update(private_message(users[3], QUESTION, 4))
             api.inject("sendMessage", "timeout", delay=1.0, chat_id=users[4])
-            api.push_update(message(5, users[4], QUESTION))
+            api.push_update(private_message(users[4], QUESTION, 5))
             api.inject("sendMessage", "500", times=2, chat_id=users[5])
-            api.push_update(message(6, users[5], QUESTION))
+            api.push_update(private_message(users[5], QUESTION, 6))
             done = await asyncio.to_thread(
                 api.wait_for, lambda: all(any(c == u for c, _ in api.messages) for u in users), 30
             )

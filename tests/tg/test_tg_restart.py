@@ -12,11 +12,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from processes import alive, children_of
-from tg_fakeapi import FakeBotAPI
+from tg_fakeapi import FakeBotAPI, private_message
 from tg_standin import serving
 from tg_support import REPO, TOKEN, USER_ID
 
@@ -55,18 +54,6 @@ def count(db: Path, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
-
-
-def question(text: str, message_id: int) -> dict[str, Any]:
-    return {
-        "message": {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": {"id": USER_ID, "type": "private", "first_name": "Lan"},
-            "from": {"id": USER_ID, "is_bot": False, "first_name": "Lan"},
-            "text": text,
-        }
-    }
 
 
 class Lines:
@@ -129,8 +116,8 @@ def test_a_restart_after_kill_9_during_a_large_reload_answers_at_once(project: P
     with serving(FakeBotAPI(TOKEN)) as stand_in:
         api = stand_in.api
         # The questions are waiting when the bot starts, as after any restart.
-        api.push_update(question(KA_QUESTION, 1))
-        api.push_update(question(SAM_SON_Q, 2))
+        api.push_update(private_message(USER_ID, KA_QUESTION, 1))
+        api.push_update(private_message(USER_ID, SAM_SON_Q, 2))
         t0 = time.monotonic()
         bot = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
@@ -160,7 +147,7 @@ def test_a_restart_after_kill_9_during_a_large_reload_answers_at_once(project: P
             refreshed_after = time.monotonic() - t0
             print(f"index refreshed {refreshed_after:.2f} s after the start")
             assert count(db, "SELECT COUNT(*) FROM articles") == 5 + 1 + COPIES
-            api.push_update(question(SAM_SON_Q, 3))
+            api.push_update(private_message(USER_ID, SAM_SON_Q, 3))
             assert api.wait_for(lambda: len(api.sent_texts(USER_ID)) >= 3, 30)
             assert "6,2 triệu" in api.sent_texts(USER_ID)[2]
         finally:

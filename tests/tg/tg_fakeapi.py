@@ -101,6 +101,23 @@ def check_outgoing_text(text: Any, parse_mode: str | None, limit: int = 4096) ->
     return problems
 
 
+def private_message(
+    user_id: int, text: str, message_id: int, *, first_name: str = "Lan", command: bool = False
+) -> dict[str, Any]:
+    """An update as the Bot API serves a text a person sent the bot in a private chat; with
+    `command`, its first word is marked as a bot command, as Telegram marks "/start"."""
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private", "first_name": first_name},
+        "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+        "text": text,
+    }
+    if command:
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"message": message}
+
+
 @dataclass
 class Call:
     method: str

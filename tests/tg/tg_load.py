@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tg_fakeapi import FakeBotAPI
+from tg_fakeapi import FakeBotAPI, private_message
 from tg_standin import serving
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,6 +64,7 @@ QUESTIONS = [
 ]
 USER_BASE = 100_000
 FLOODER = 99_999
+USER_NAME = "Người dùng"  # the first name every simulated user sends with
 ADMIN = 4242
 NEW_ARTICLE = """Thị xã Sơn Tây đặt mục tiêu trở thành thành phố vào năm 2030
 
@@ -103,7 +104,9 @@ class LoadAPI(FakeBotAPI):
             question = user.questions[user.asked]
             user.asked += 1
             user.sent_at = time.monotonic()
-            self.push_update(message(user.uid, question, next(self._message_ids)))
+            self.push_update(
+                private_message(user.uid, question, next(self._message_ids), first_name=USER_NAME)
+            )
 
     def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         result = super().api_sendMessage(params)
@@ -135,11 +138,13 @@ class LoadAPI(FakeBotAPI):
         time.sleep(delay)
         start = time.monotonic()
         for i in range(count):
-            update = message(FLOODER, text or QUESTIONS[i % len(QUESTIONS)], next(self._message_ids))
-            if text and text.startswith("/"):
-                update["message"]["entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-                ]
+            update = private_message(
+                FLOODER,
+                text or QUESTIONS[i % len(QUESTIONS)],
+                next(self._message_ids),
+                first_name=USER_NAME,
+                command=bool(text and text.startswith("/")),
+            )
             self.push_update(update)
             time.sleep(max(0.0, start + (i + 1) * seconds / count - time.monotonic()))
         self.flood_window = (start, time.monotonic())
@@ -149,8 +154,9 @@ class LoadAPI(FakeBotAPI):
         time.sleep(delay)
         unique = f"\nBài thử tải số {time.time_ns()}.\n"  # new content each run: really indexed
         (articles_dir / "load_test_new_article.txt").write_text(NEW_ARTICLE + unique, encoding="utf-8")
-        update = message(ADMIN, "/reload", next(self._message_ids))
-        update["message"]["entities"] = [{"type": "bot_command", "offset": 0, "length": 7}]
+        update = private_message(
+            ADMIN, "/reload", next(self._message_ids), first_name=USER_NAME, command=True
+        )
         self.reload_window = (time.monotonic(), 0.0)
         self.push_update(update)
 
@@ -164,18 +170,6 @@ class LoadAPI(FakeBotAPI):
                 for key in list(self.messages)[:-100]:
                     del self.messages[key]
         return code, body
-
-
-def message(uid: int, text: str, message_id: int) -> dict[str, Any]:
-    return {
-        "message": {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": {"id": uid, "type": "private", "first_name": "Người dùng"},
-            "from": {"id": uid, "is_bot": False, "first_name": "Người dùng"},
-            "text": text,
-        }
-    }
 
 
 def logged_questions(project: Path) -> int:
