@@ -156,30 +156,40 @@ def fresh_lexicon(monkeypatch):
 
 
 def test_dictionary_counts_are_kept_beside_the_database_and_reused(tmp_path, fresh_lexicon, monkeypatch):
-    counted = fresh_lexicon.lexicon_counts(None)
-    assert len(counted[0]) > 5000 and counted[1]["có mấy"] >= restore.QUESTION_WEIGHT
     first = fresh_lexicon.lexicon_counts(tmp_path)
+    assert len(first[0]) > 5000 and first[1]["có mấy"] >= restore.QUESTION_WEIGHT
     files = list(tmp_path.glob("lexicon-*.json"))
-    assert len(files) == 1 and first == counted
+    assert len(files) == 1
     restore._COUNTED.clear()
     calls = []
     real = restore._count_lexicon
     monkeypatch.setattr(restore, "_count_lexicon", lambda lines: calls.append(1) or real(lines))
     again = fresh_lexicon.lexicon_counts(tmp_path)
-    assert again == counted and calls == []  # read from the file, not counted
+    assert again == first and calls == []  # read from the file, not counted
+    restore._COUNTED.clear()
+    assert fresh_lexicon.lexicon_counts(None) == first and calls == [1]  # the file holds the counts
+
+
+def test_counts_held_in_memory_are_not_serialised_again(tmp_path, fresh_lexicon, monkeypatch):
+    """Every open and reload asks for the counts; a process that has them writes no file, so a
+    new data directory costs no 2 MB of JSON per open (the next process to count writes it)."""
+    counted = fresh_lexicon.lexicon_counts(tmp_path / "first")
+    writes = []
+    monkeypatch.setattr(restore, "_write_cached", lambda *args: writes.append(args))
+    assert fresh_lexicon.lexicon_counts(tmp_path / "second") is counted
+    assert writes == [] and not (tmp_path / "second").exists()
 
 
 @pytest.mark.parametrize(
     "damage", ["", "{", '{"unigrams": [1], "bigrams": {}}', '{"unigrams": {"a": "x"}, "bigrams": {}}']
 )
 def test_a_damaged_cache_is_counted_again(tmp_path, fresh_lexicon, damage):
-    counted = fresh_lexicon.lexicon_counts(None)
-    fresh_lexicon.lexicon_counts(tmp_path)
+    counted = fresh_lexicon.lexicon_counts(tmp_path)
     (path,) = tmp_path.glob("lexicon-*.json")
     path.write_text(damage, encoding="utf-8")
     restore._COUNTED.clear()
     assert fresh_lexicon.lexicon_counts(tmp_path) == counted
-    assert restore._read_cached(path) is not None  # and written again
+    assert restore._read_cached(path) == counted  # and written again
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_time(tmp_path, fresh_lexicon):
@@ -198,3 +208,17 @@ def test_the_cache_name_follows_what_the_counts_depend_on(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(restore, "QUESTION_WEIGHT", restore.QUESTION_WEIGHT + 1)
     assert restore._lexicon_key(lines) != key
+
+
+def test_each_folded_syllable_offers_the_likeliest_forms_of_the_whole_table(seed_snapshot):
+    """A start ranks again only the corpus's syllables over the dictionary's ranking; what the
+    model offers must be what ranking the merged table from scratch gives."""
+    model = seed_snapshot.model
+    table = dict(model.unigrams)
+    assert len(table) == len(model.unigrams) > 7000
+    by_fold: dict[str, list[str]] = {}
+    for syllable in table:
+        by_fold.setdefault(fold(syllable), []).append(syllable)
+    for key, forms in by_fold.items():
+        likeliest = sorted(forms, key=lambda f: -table[f])[: restore.MAX_FORMS]
+        assert model.forms(key) == likeliest + ([key] if key not in likeliest else []), key

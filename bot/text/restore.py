@@ -8,14 +8,15 @@ accent are kept as typed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
 import math
 import os
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import ChainMap, Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,39 +125,93 @@ def _write_cached(path: Path, uni: Counter[str], bi: Counter[str]) -> None:
 _COUNTED: dict[str, tuple[Counter[str], Counter[str]]] = {}  # by _lexicon_key, for this process
 
 
+@functools.cache
+def _running_key() -> str:
+    """The key of this process's lexicon: its inputs are files of the installed code and data,
+    which do not change while it runs, so hashing them once is enough."""
+    return _lexicon_key(_dictionary_lines())
+
+
 def lexicon_counts(cache_dir: Path | None = None) -> tuple[Counter[str], Counter[str]]:
     """pyvi's word list, each entry counted once, and our question phrases, weighted.
 
     Counting takes 0.3 s. It is done once per process, and with a cache_dir once for all: the
-    result is kept there in a file named after everything it depends on.
+    result is kept there in a file named after everything it depends on. Only the process that
+    counts writes the file; one that holds the counts already does not write them again (each
+    open or reload would otherwise serialise them anew when the file is missing).
     """
-    lines = _dictionary_lines()
-    key = _lexicon_key(lines)
-    path = cache_dir / f"lexicon-{key}.json" if cache_dir is not None else None
+    key = _running_key()
     counts = _COUNTED.get(key)
     if counts is not None:
-        if path is not None and not path.exists():
-            _write_cached(path, *counts)
         return counts
+    path = cache_dir / f"lexicon-{key}.json" if cache_dir is not None else None
     counts = _read_cached(path) if path is not None else None
     if counts is None:
-        counts = _count_lexicon(lines)
+        counts = _count_lexicon(_dictionary_lines())
         if path is not None:
             _write_cached(path, *counts)  # missing or damaged
     _COUNTED[key] = counts
     return counts
 
 
-# Syllables folded once per process: every snapshot (each start, each reload) indexes the whole
-# lexicon again, and folding it was most of that work. Bounded by the syllables of the language.
+# Syllables folded once per process: each start and reload groups the corpus's syllables again.
+# Bounded by the syllables of the language.
 _FOLDED: dict[str, str] = {}
+
+_LEXICON_FORMS: dict[str, dict[str, list[str]]] = {}  # by _lexicon_key, for this process
+MAX_FORMS = 8  # accented forms kept per folded syllable
+
+
+def _by_fold(syllables: Iterable[str]) -> dict[str, list[str]]:
+    """Syllables grouped by their folded form, in their order."""
+    forms: dict[str, list[str]] = {}
+    for syl in syllables:
+        key = _FOLDED.get(syl)
+        if key is None:
+            key = _FOLDED[syl] = fold(syl)
+        forms.setdefault(key, []).append(syl)
+    return forms
+
+
+def _ranked(forms: list[str], counts: Mapping[str, float]) -> list[str]:
+    """The likeliest forms first, ties in their order."""
+    return sorted(forms, key=lambda f: -counts.get(f, 0))[:MAX_FORMS]
+
+
+class _Counts(Mapping[str, float]):
+    """The corpus's counts, weighted, over the dictionary's, read as one table without merging
+    them: every start and reload makes a model, and merging 37,000 entries was most of it."""
+
+    def __init__(self, corpus: Mapping[str, int], lexicon: Mapping[str, int]) -> None:
+        self.corpus, self.lexicon = corpus, lexicon
+
+    def get(self, key: str, default: float = 0) -> float:  # type: ignore[override]
+        c, d = self.corpus.get(key), self.lexicon.get(key)
+        if c is None and d is None:
+            return default
+        return (c or 0) * CORPUS_WEIGHT + (d or 0)
+
+    def __getitem__(self, key: str) -> float:
+        if key not in self:
+            raise KeyError(key)
+        return self.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.corpus or key in self.lexicon
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.corpus
+        yield from (k for k in self.lexicon if k not in self.corpus)
+
+    def __len__(self) -> int:
+        return len(self.corpus) + sum(1 for k in self.lexicon if k not in self.corpus)
 
 
 @dataclass
 class DiacriticModel:
-    unigrams: Counter[str] = field(default_factory=Counter)
-    bigrams: Counter[str] = field(default_factory=Counter)
-    _candidates: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    unigrams: Mapping[str, float] = field(default_factory=Counter)
+    bigrams: Mapping[str, float] = field(default_factory=Counter)
+    _candidates: Mapping[str, list[str]] = field(default_factory=dict, repr=False)
     _total: float = 0.0
 
     @classmethod
@@ -164,26 +219,21 @@ class DiacriticModel:
         cls, unigrams: Counter[str], bigrams: Counter[str], *, cache_dir: Path | None = None
     ) -> DiacriticModel:
         lex_uni, lex_bi = lexicon_counts(cache_dir)
-        uni: Counter[str] = Counter({k: v * CORPUS_WEIGHT for k, v in unigrams.items()})
-        bi: Counter[str] = Counter({k: v * CORPUS_WEIGHT for k, v in bigrams.items()})
-        uni.update(lex_uni)
-        bi.update(lex_bi)
-        model = cls(uni, bi)
-        model._index()
+        key = _running_key()
+        lex_forms = _LEXICON_FORMS.get(key)
+        if lex_forms is None:
+            lex_forms = _LEXICON_FORMS[key] = {k: _ranked(v, lex_uni) for k, v in _by_fold(lex_uni).items()}
+        model = cls(_Counts(unigrams, lex_uni), _Counts(bigrams, lex_bi))
+        # Only the corpus's syllables need their forms ranked again: a dictionary form beyond
+        # the dictionary's own first eight is beaten by those eight here too.
+        merged: dict[str, list[str]] = {}
+        for fkey, found in _by_fold(unigrams).items():
+            extra = [f for f in lex_forms.get(fkey, ()) if f not in found]
+            merged[fkey] = _ranked(found + extra, model.unigrams)
+        model._candidates = ChainMap(merged, lex_forms)
+        total = sum(unigrams.values()) * CORPUS_WEIGHT + sum(lex_uni.values())
+        model._total = float(total) or 1.0
         return model
-
-    def _index(self) -> None:
-        cands: dict[str, list[str]] = {}
-        for syl in self.unigrams:
-            key = _FOLDED.get(syl)
-            if key is None:
-                key = _FOLDED[syl] = fold(syl)
-            cands.setdefault(key, []).append(syl)
-        for key, forms in cands.items():
-            forms.sort(key=lambda f: -self.unigrams[f])
-            cands[key] = forms[:8]
-        self._candidates = cands
-        self._total = float(sum(self.unigrams.values())) or 1.0
 
     def _logp(self, prev: str | None, cur: str) -> float:
         p_uni = (self.unigrams.get(cur, 0) + 0.1) / self._total
