@@ -139,8 +139,7 @@ _MARKER_GAP = re.compile(r"^[\s.:]*$")
 def _read_rows(path: Path) -> list[tuple[Place, list[str], list[str]]]:
     """(unit, aliases as written, folded keys: the name's first) for each row of places.tsv."""
     out = []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for line in lines[1:]:
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         if not line.strip():
             continue
         name, kind, _level, era, province, p2025, parent, aliases, keys = ([*line.split("\t"), *[""] * 9])[:9]
@@ -158,7 +157,7 @@ class Gazetteer:
         aliases: dict[Place, list[str]] | None = None,
         keys: dict[Place, list[str]] | None = None,
     ) -> None:
-        self.places: list[Place] = list(places)
+        self.places: list[Place] = []
         self._aliases = aliases or {}
         self._keys = keys or {}
         # A name is first the name of its own units; another unit's former name or short form
@@ -171,17 +170,20 @@ class Gazetteer:
         # Where a name may go on after its first syllables: _longest stops extending a name as
         # soon as no key starts so ("tan" + "vinh" goes on, "tan" + "binh" + "nam" does not).
         self._prefixes: set[str] = set()
-        for p in self.places:
-            syllables = self._keys.get(p) or [
-                syllable_key(p.name),
-                *map(syllable_key, self._aliases.get(p, [])),
-            ]
+        self._add(places)
+
+    def _add(self, places: Iterable[Place]) -> None:
+        # Lists are replaced, never appended to: an extended copy shares them with its base.
+        for p in places:
+            self.places.append(p)
+            names = (p.name, *self._aliases.get(p, ()))
+            syllables = self._keys.get(p) or [syllable_key(n) for n in names]
             own = syllables[0].replace(" ", "")
-            self._by_key.setdefault(own, []).append(p)
+            self._by_key[own] = [*self._by_key.get(own, ()), p]
             for key in syllables[1:]:
                 joined = key.replace(" ", "")
                 if joined != own and len(joined) >= 2:
-                    self._by_alias.setdefault(joined, []).append(p)
+                    self._by_alias[joined] = [*self._by_alias.get(joined, ()), p]
             for key in syllables:
                 parts = key.split(" ")
                 if len(parts) == 1 and len(parts[0]) > 8:
@@ -201,12 +203,21 @@ class Gazetteer:
         return cls([p for p, _, _ in rows], {p: a for p, a, _ in rows if a}, {p: k for p, _, k in rows})
 
     def extended(self, extra: Iterable[Place]) -> Gazetteer:
-        """A gazetteer that also knows places found in the corpus but not in our list."""
-        known = set(self.places)
-        new = [p for p in dict.fromkeys(extra) if p not in known]
+        """A gazetteer that also knows the corpus's places missing from our list. Only those are
+        indexed, into copies of this one's tables: each start and reload makes one."""
+        new = [p for p in dict.fromkeys(extra) if p not in self._known]
         if not new:
             return self
-        return Gazetteer(self.places + new, self._aliases, self._keys)
+        clone = Gazetteer((), self._aliases, self._keys)
+        clone.places = list(self.places)
+        clone._by_key, clone._by_alias = dict(self._by_key), dict(self._by_alias)
+        clone._abbrev, clone._prefixes = set(self._abbrev), set(self._prefixes)
+        clone._add(new)
+        return clone
+
+    @cached_property
+    def _known(self) -> frozenset[Place]:
+        return frozenset(self.places)
 
     def _spellings(self, p: Place) -> set[str]:
         return {_spelling(p.name)} | {_spelling(a) for a in self._aliases.get(p, ()) if not a.isascii()}
