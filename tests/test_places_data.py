@@ -273,3 +273,20 @@ def test_one_syllable_left_of_a_dataset_alias_is_not_a_name():
     assert g.mentions("Khu du lịch quốc gia được định hướng") == []
     for word in ("gia", "son", "hung", "linh", "hoa", "khe"):
         assert all(fold_key(p.name) == word for p in g.lookup(word)), word
+
+
+def test_an_extended_gazetteer_knows_the_new_places_and_leaves_its_base_alone():
+    """Each snapshot extends the shared gazetteer with the corpus's unknown towns; the base, used
+    by every other snapshot, must not learn them, even where a name shares a key with a unit."""
+    from bot.text.places import Place
+
+    base = Gazetteer.default()
+    before = (len(base.places), base.lookup("Kinh Môn"), base.lookup("Thuận Phước Đông"))
+    new = [Place("Thuận Phước Đông", "town", "Hải Dương"), Place("Kinh Môn", "town", "Quảng Ninh")]
+    extended = base.extended([*new, new[0]])
+    assert extended is not base and len(extended.places) == before[0] + 2
+    assert extended.lookup("thuan phuoc dong") == [new[0]]
+    assert extended.lookup("Kinh Môn") == [*before[1], new[1]]
+    assert extended.town_of("Thuận Phước Đông", "Hải Dương") == new[0]
+    assert (len(base.places), base.lookup("Kinh Môn"), base.lookup("Thuận Phước Đông")) == before
+    assert base.extended(base.places[:3]) is base  # nothing new: the base itself
