@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 from tg_fakeapi import FakeBotAPI, FakeRequest
-from tg_support import SEEDS, TOKEN, Updates, make_settings
+from tg_support import QUICK_BACKOFF, SEEDS, TOKEN, Updates, make_settings
 
 from bot.config import Settings
 from bot.engine import Engine
 from bot.tg.app import build_application
+from bot.tg.resilience import TelegramRateLimiter
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +72,8 @@ async def app(settings: Settings, engine: Engine, api: FakeBotAPI) -> AsyncItera
     application = build_application(
         settings, engine, request=FakeRequest(api), get_updates_request=FakeRequest(api)
     )
+    assert isinstance(application.bot.rate_limiter, TelegramRateLimiter)
+    application.bot.rate_limiter.backoff = QUICK_BACKOFF
     # post_init chooses /start's examples by answering candidates; every engine here indexes
     # the same seeds, so the first application's choice stands for the rest (it is kept with
     # the coverage it was made for, and made again where that differs).

@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 from telegram.ext import AIORateLimiter, Application
 from tg_fakeapi import FakeBotAPI, FakeRequest, rendered
-from tg_support import ADMIN_ID, TOKEN, USER_ID, Updates, make_settings
+from tg_support import ADMIN_ID, QUICK_BACKOFF, TOKEN, USER_ID, Updates, make_settings
 
 from bot import texts
 from bot.config import Settings
@@ -42,6 +42,7 @@ async def test_a_server_that_refuses_set_my_commands_is_tolerated(
     application = build_application(
         settings, engine, request=FakeRequest(api), get_updates_request=FakeRequest(api)
     )
+    application.bot.rate_limiter.backoff = QUICK_BACKOFF  # a 500 is retried twice first
     async with application:
         await application.post_init(application)  # must not raise
         tg = Updates(application, api)

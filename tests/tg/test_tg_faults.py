@@ -18,14 +18,13 @@ from telegram.ext import Application
 from telegram.request import HTTPXRequest
 from tg_fakeapi import FakeBotAPI, private_message
 from tg_standin import StandIn, serving
-from tg_support import OTHER_ID, TOKEN, USER_ID, Updates, make_settings
+from tg_support import OTHER_ID, QUICK_BACKOFF, TOKEN, USER_ID, Updates, make_settings
 
 from bot import texts
 from bot.config import Settings
 from bot.engine import Engine
 from bot.tg.app import build_application
 from bot.tg.handlers import common, corpus
-from bot.tg.resilience import TelegramRateLimiter
 
 # PTB's own AIORateLimiter reads RetryAfter.retry_after, deprecated in PTB 22.2: not our code.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
@@ -33,15 +32,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warning
 QUESTION = "Dân số thị xã Kinh Môn là bao nhiêu?"
 ANSWER = "174.662"
 MORE_QUESTION = "Kinh Môn có bao nhiêu sản phẩm OCOP?"
-
-
-@pytest.fixture(autouse=True)
-def quick_backoff(request: pytest.FixtureRequest) -> None:
-    """Retries after 5xx wait 10 ms instead of 0.5 s (the logic is the same)."""
-    if "tg" in request.fixturenames:
-        app: Application = request.getfixturevalue("app")
-        assert isinstance(app.bot.rate_limiter, TelegramRateLimiter)
-        app.bot.rate_limiter.backoff = 0.01
 
 
 async def logged(engine: Engine) -> int:
@@ -203,7 +193,7 @@ async def test_polling_over_http_survives_every_fault(stand_in: StandIn, project
     settings = make_settings(project, TELEGRAM_API_BASE_URL=stand_in.base_url, RATE_LIMIT_PER_MINUTE="0")
     request = HTTPXRequest(read_timeout=0.5, connection_pool_size=16)  # a "slow" answer is > 0.5 s
     application = build_application(settings, request=request)
-    application.bot.rate_limiter.backoff = 0.01
+    application.bot.rate_limiter.backoff = QUICK_BACKOFF
     async with application:
         await application.post_init(application)
         await application.start()

@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler
 from telegram.request import HTTPXRequest
 from tg_fakeapi import FakeBotAPI, html_problems, utf16_len
 from tg_standin import serving
-from tg_support import ADMIN_ID, GROUP_ID, OTHER_ID, TOKEN, USER_ID, Updates, make_settings
+from tg_support import ADMIN_ID, GROUP_ID, OTHER_ID, QUICK_BACKOFF, TOKEN, USER_ID, Updates, make_settings
 
 from bot import texts
 from bot.config import Settings
@@ -117,7 +117,7 @@ async def test_the_token_never_appears_in_logs_or_replies(project: Path, caplog:
         application = build_application(settings, request=HTTPXRequest(read_timeout=0.3))
         for name in ("httpx", "httpcore"):  # as if someone turned them up to debug a problem
             logging.getLogger(name).setLevel(logging.DEBUG)
-        application.bot.rate_limiter.backoff = 0.01
+        application.bot.rate_limiter.backoff = QUICK_BACKOFF
         async with application:
             await application.post_init(application)
             tg = Updates(application, api)
