@@ -8,13 +8,13 @@ slow parts, so they happen once per session; tests that need their own database 
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from documents import WebServer, serving
+from projects import SEEDS, build_index, make_project
 
 from bot.config import Settings
 from bot.corpus.loader import read_article
@@ -23,17 +23,8 @@ from bot.models import Answer
 from bot.qa import answer_question
 from bot.search.snapshot import AnalyzedArticle, Snapshot, analyze_text, snapshot_in_memory
 
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 MAX_FILE_BYTES = 2_000_000
-
-
-def make_project(root: Path) -> Path:
-    """A project root holding a copy of the repository's seeds/ and an empty data/articles/."""
-    shutil.copytree(SEEDS, root / "seeds")
-    (root / "data" / "articles").mkdir(parents=True)
-    return root
 
 
 def settings_for(root: Path, **extra: str) -> Settings:
@@ -58,16 +49,9 @@ def settings(project: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database file indexed once from the seeds (copied by tests that only need *an* index)."""
-    root = make_project(tmp_path_factory.mktemp("built") / "project")
-    s = settings_for(root)
-
-    async def build() -> None:
-        engine = await Engine.open(s)
-        await engine.close()
-
-    asyncio.run(build())
-    return s.db_path
+    """A database indexed once from the seeds by `python -m bot index` (copied by tests that only
+    need *an* index; projects.copy_index also copies the cache that run left beside it)."""
+    return build_index(make_project(tmp_path_factory.mktemp("built") / "project"))
 
 
 def copy_db(src: Path, settings: Settings) -> None:

@@ -6,27 +6,19 @@ import json
 import os
 import pty
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from projects import REPO, SEEDS, copy_index, make_project
 
 from bot.texts import INDEX_PROGRESS
 
 pytestmark = pytest.mark.slow  # starts processes or runs load
 
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
 KM2023 = "seeds/002_2aaee87bbf065049.txt"
 MC2024 = "seeds/003_0255a5737a73828f.txt"
-
-
-def new_project(root: Path) -> Path:
-    shutil.copytree(SEEDS, root / "seeds")
-    (root / "data" / "articles").mkdir(parents=True)
-    return root
 
 
 def run_bot(
@@ -62,8 +54,8 @@ def run_bot(
 @pytest.fixture(scope="module")
 def cli_project(tmp_path_factory, built_db) -> Path:
     """A project whose database was already built (so each command starts quickly)."""
-    root = new_project(tmp_path_factory.mktemp("cli") / "project")
-    shutil.copyfile(built_db, root / "data" / "bot.db")
+    root = make_project(tmp_path_factory.mktemp("cli") / "project")
+    copy_index(built_db, root)
     return root
 
 
@@ -143,7 +135,7 @@ def test_missing_question_is_a_usage_error(cli_project):
 
 
 def test_ask_builds_a_missing_index_first(tmp_path):
-    root = new_project(tmp_path / "project")
+    root = make_project(tmp_path / "project")
     assert not (root / "data" / "bot.db").exists()
     p = run_bot(root, "ask", "--json", "Kinh Môn có bao nhiêu doanh nghiệp đang hoạt động?")
     assert p.returncode == 0, p.err
@@ -154,7 +146,7 @@ def test_ask_builds_a_missing_index_first(tmp_path):
 
 
 def test_index_prints_a_summary_and_reports_bad_files(tmp_path):
-    root = new_project(tmp_path / "project")
+    root = make_project(tmp_path / "project")
     first = run_bot(root, "index")
     assert first.returncode == 0, first.err
     assert first.err == ""  # a pipe gets no progress bar, only the summary
@@ -252,7 +244,7 @@ def index_on_a_terminal(root: Path) -> tuple[subprocess.CompletedProcess, str]:
 
 
 def test_index_draws_tqdm_s_bar_on_a_terminal(tmp_path):
-    root = new_project(tmp_path / "project")
+    root = make_project(tmp_path / "project")
     proc, drawn = index_on_a_terminal(root)
     assert proc.returncode == 0
     assert f"{INDEX_PROGRESS}: 100%" in drawn and "5/5" in drawn and " bài/s]" in drawn

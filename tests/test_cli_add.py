@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from documents import QUANG_TRI, SA_DEC, SON_TAY, WebServer, real_page, real_pdf, real_word, scanned_pdf
+from projects import REPO, copy_index, make_project
 
-REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
@@ -42,10 +41,8 @@ def run(root: Path, *args: str, stdin: str | None = None, **extra: str) -> subpr
 
 @pytest.fixture
 def root(tmp_path: Path, built_db: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    (root / "data" / "articles").mkdir(parents=True)
-    shutil.copyfile(built_db, root / "data" / "bot.db")
+    root = make_project(tmp_path / "project")
+    copy_index(built_db, root)
     return root
 
 

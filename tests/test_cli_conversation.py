@@ -9,7 +9,6 @@ import json
 import os
 import pty
 import select
-import shutil
 import subprocess
 import sys
 import time
@@ -17,15 +16,16 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_cli import REPO, new_project, run_bot
+from projects import REPO, copy_index, make_project
+from test_cli import run_bot
 
 pytestmark = pytest.mark.slow  # each test starts the bot as a process
 
 
 @pytest.fixture(scope="module")
 def chat_project(tmp_path_factory, built_db) -> Path:
-    root = new_project(tmp_path_factory.mktemp("chat") / "project")
-    shutil.copyfile(built_db, root / "data" / "bot.db")
+    root = make_project(tmp_path_factory.mktemp("chat") / "project")
+    copy_index(built_db, root)
     return root
 
 

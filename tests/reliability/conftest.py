@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from rel_support import make_project
+from projects import copy_index, make_project
 
 
 @pytest.fixture
 def built_project(tmp_path: Path, built_db: Path) -> Path:
     """A project root with the seeds and a copy of a database already indexed from them."""
     root = make_project(tmp_path / "project")
-    shutil.copyfile(built_db, root / "data" / "bot.db")
+    copy_index(built_db, root)
     return root

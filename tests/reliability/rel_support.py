@@ -3,16 +3,14 @@ looking into a database file from outside the process that wrote it."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent.parent
-SEEDS = REPO / "seeds"
+from projects import bot_env
+
 TELEGRAM_LIMIT = 4096
 
 # Every tag Telegram's HTML parse mode accepts, and the few our renderer is meant to use.
@@ -81,28 +79,6 @@ def html_problems(text: str, tags: set[str] = RENDERER_TAGS) -> list[str]:
     if utf16_len(text) > TELEGRAM_LIMIT:
         problems.append(f"{utf16_len(text)} UTF-16 units (> {TELEGRAM_LIMIT})")
     return problems
-
-
-def make_project(root: Path) -> Path:
-    shutil.copytree(SEEDS, root / "seeds")
-    (root / "data" / "articles").mkdir(parents=True)
-    return root
-
-
-def bot_env(root: Path, **extra: str) -> dict[str, str]:
-    """The environment of a `python -m bot` run on a project: never the repository's data/."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST", "USER_HASH"))
-    }
-    env.update(
-        BOT_HOME=str(root),
-        BOT_DB=str(root / "data" / "bot.db"),
-        BOT_CORPUS="seeds,data/articles",
-        BOT_WORKERS="1",
-        PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
-    )
-    env.update(extra)
-    return env
 
 
 def run_bot(

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from rel_support import bot_env, integrity, rows
+from projects import bot_env
+from rel_support import integrity, rows
 
 import bot.index.analysis
 from bot.config import Settings

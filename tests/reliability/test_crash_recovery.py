@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from processes import alive, children_of
-from rel_support import bot_env, integrity, rows
+from projects import bot_env
+from rel_support import integrity, rows
 
 import bot.index.build
 import bot.search.snapshot

@@ -7,7 +7,8 @@ import runpy
 from pathlib import Path
 
 import pytest
-from rel_support import REPO, integrity, rows, run_bot
+from projects import REPO
+from rel_support import integrity, rows, run_bot
 
 DATA = REPO / "tests" / "data"
 CORPUS = DATA / "hostile_questions.txt"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rel_support import SEEDS
+from projects import SEEDS
 
 from bot.config import Settings
 from bot.engine import Engine

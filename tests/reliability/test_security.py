@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from rel_support import REPO, integrity, rows
+from projects import REPO
+from rel_support import integrity, rows
 from sql_audit import ALLOWED, audit, audit_source
 
 from bot import texts

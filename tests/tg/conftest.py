@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from projects import copy_index, make_project
 from telegram.ext import Application
 from tg_fakeapi import FakeBotAPI, FakeRequest
-from tg_support import QUICK_BACKOFF, SEEDS, TOKEN, Updates, make_settings
+from tg_support import QUICK_BACKOFF, TOKEN, Updates, make_settings
 
 from bot.config import Settings
 from bot.engine import Engine
@@ -22,17 +23,16 @@ from bot.tg.resilience import TelegramRateLimiter
 
 
 @pytest.fixture(scope="session")
-def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def prebuilt(tmp_path_factory: pytest.TempPathFactory, built_db: Path) -> Path:
     """A project directory with the seeds and an index built once for the whole session."""
-    root = tmp_path_factory.mktemp("prebuilt")
-    shutil.copytree(SEEDS, root / "seeds")
-    (root / "data" / "articles").mkdir(parents=True)
+    root = make_project(tmp_path_factory.mktemp("prebuilt"))
+    copy_index(built_db, root)
 
-    async def build() -> None:
+    async def check() -> None:  # brought up to date for these settings, if they differ
         engine = await Engine.open(make_settings(root))
         await engine.close()
 
-    asyncio.run(build())
+    asyncio.run(check())
     return root
 
 

@@ -1,0 +1,64 @@
+"""Test projects: the seeds and an empty data/articles/, as a clone starts; the environment of a
+`python -m bot` run on one; and a copy of the index built once from the seeds.
+
+The index is built by a real `python -m bot index` run (the `built_db` fixture), so a copy also
+carries what that first run leaves in data/cache/: the dictionary counts, which every process
+started on a project without them would count again (0.5 s each; counting and its cache are
+tested in test_restore.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+def make_project(root: Path) -> Path:
+    """A project root holding a copy of the repository's seeds/ and an empty data/articles/."""
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "data" / "articles").mkdir(parents=True)
+    return root
+
+
+def bot_env(root: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `python -m bot` run on a project: never the repository's data/."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST", "USER_HASH"))
+    }
+    env.update(
+        BOT_HOME=str(root),
+        BOT_DB=str(root / "data" / "bot.db"),
+        BOT_CORPUS="seeds,data/articles",
+        BOT_WORKERS="1",
+        PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    env.update(extra)
+    return env
+
+
+def build_index(root: Path) -> Path:
+    """`python -m bot index` on a project, as a user's first run; its database file."""
+    subprocess.run(
+        [sys.executable, "-m", "bot", "index"],
+        cwd=root,
+        env=bot_env(root),
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    return root / "data" / "bot.db"
+
+
+def copy_index(built_db: Path, root: Path) -> None:
+    """A database built by build_index into another project, with the cache beside it."""
+    data = root / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built_db, data / "bot.db")
+    if (built_db.parent / "cache").is_dir():
+        shutil.copytree(built_db.parent / "cache", data / "cache", dirs_exist_ok=True)
