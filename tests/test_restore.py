@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from projects import SEEDS
 
 from bot.search.query import understand
 from bot.text import restore
@@ -222,3 +225,21 @@ def test_each_folded_syllable_offers_the_likeliest_forms_of_the_whole_table(seed
     for key, forms in by_fold.items():
         likeliest = sorted(forms, key=lambda f: -table[f])[: restore.MAX_FORMS]
         assert model.forms(key) == likeliest + ([key] if key not in likeliest else []), key
+
+
+def test_decoding_finds_the_likeliest_reading_of_all(model):
+    """Viterbi reads the counts in one pass per step; the reading it picks must score as high as
+    the best of every combination of forms, each scored pair by pair, on phrases of the seeds
+    typed without marks."""
+    text = next(iter(sorted(SEEDS.glob("*.txt")))).read_text(encoding="utf-8")
+    syllables = [fold(s) for s in restore.syllables(text)]
+    phrases = [syllables[i : i + 3] for i in range(0, 600, 5)]
+
+    def score(path: tuple[str, ...] | list[str]) -> float:
+        return sum(model.pair_logp(prev, cur) for prev, cur in zip((None, *path), path, strict=False))
+
+    for words in phrases:
+        chosen = model._viterbi(words)
+        best = max(score(p) for p in itertools.product(*(model.forms(w) for w in words)))
+        assert score(chosen) == pytest.approx(best, rel=1e-12), words
+        assert [fold(s) for s in chosen] == words

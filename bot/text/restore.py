@@ -206,11 +206,26 @@ class _Counts(Mapping[str, float]):
     def __len__(self) -> int:
         return len(self.corpus) + sum(1 for k in self.lexicon if k not in self.corpus)
 
+    def many(self, keys: list[str]) -> list[float]:
+        """The counts of several keys (0 when absent), in their order, in one pass."""
+        corpus, lexicon = self.corpus.get, self.lexicon.get
+        return [corpus(k, 0) * CORPUS_WEIGHT + lexicon(k, 0) for k in keys]
+
+
+def _smoothed(c_bi: float | None, c_prev: float, c_cur: float, total: float) -> float:
+    """log P(cur | prev): the bigram's estimate interpolated with the unigram's (c_bi None: at
+    the start)."""
+    p_uni = (c_cur + 0.1) / total
+    if c_bi is None:
+        return math.log(p_uni)
+    p_bi = c_bi / c_prev if c_prev else 0.0
+    return math.log(0.8 * p_bi + 0.2 * p_uni)
+
 
 @dataclass
 class DiacriticModel:
-    unigrams: Mapping[str, float] = field(default_factory=Counter)
-    bigrams: Mapping[str, float] = field(default_factory=Counter)
+    unigrams: _Counts = field(default_factory=lambda: _Counts({}, {}))
+    bigrams: _Counts = field(default_factory=lambda: _Counts({}, {}))
     _candidates: Mapping[str, list[str]] = field(default_factory=dict, repr=False)
     _total: float = 0.0
 
@@ -236,13 +251,10 @@ class DiacriticModel:
         return model
 
     def _logp(self, prev: str | None, cur: str) -> float:
-        p_uni = (self.unigrams.get(cur, 0) + 0.1) / self._total
         if prev is None:
-            return math.log(p_uni)
-        c_prev = self.unigrams.get(prev, 0)
+            return _smoothed(None, 0, self.unigrams.get(cur, 0), self._total)
         c_bi = self.bigrams.get(f"{prev} {cur}", 0)
-        p_bi = c_bi / c_prev if c_prev else 0.0
-        return math.log(0.8 * p_bi + 0.2 * p_uni)
+        return _smoothed(c_bi, self.unigrams.get(prev, 0), self.unigrams.get(cur, 0), self._total)
 
     def _options(self, word: str) -> list[str]:
         low = word.casefold()
@@ -255,14 +267,22 @@ class DiacriticModel:
 
     def _viterbi(self, words: list[str]) -> list[str]:
         options = [self._options(w) for w in words]
-        best: dict[str, tuple[float, list[str]]] = {o: (self._logp(None, o), [o]) for o in options[0]}
+        # Counts are read in one pass per step, not one call per pair: the tables are two layers
+        # deep, and decoding reads a few hundred pairs per question.
+        keys = list({o for opts in options for o in opts})
+        uni = dict(zip(keys, self.unigrams.many(keys), strict=True))
+        best = {o: (_smoothed(None, 0, uni[o], self._total), [o]) for o in options[0]}
         for opts in options[1:]:
+            prevs = list(best.items())
+            pairs = iter(self.bigrams.many([f"{prev} {o}" for o in opts for prev, _ in prevs]))
             nxt: dict[str, tuple[float, list[str]]] = {}
             for o in opts:
-                score, path = max(
-                    ((s + self._logp(prev, o), p) for prev, (s, p) in best.items()), key=lambda t: t[0]
-                )
-                nxt[o] = (score, [*path, o])
+                top_score, top_path = -math.inf, prevs[0][1][1]
+                for prev, (score, path) in prevs:
+                    value = score + _smoothed(next(pairs), uni[prev], uni[o], self._total)
+                    if value > top_score:  # the first of equals, as max() keeps
+                        top_score, top_path = value, path
+                nxt[o] = (top_score, [*top_path, o])
             best = nxt
         return max(best.values(), key=lambda t: t[0])[1]
 
