@@ -1,5 +1,5 @@
 """Test projects: the seeds and an empty data/articles/, as a clone starts; the environment of a
-`python -m bot` run on one; and a copy of the index built once from the seeds.
+`python -m bot` run on one, and such a run; and a copy of the index built once from the seeds.
 
 The index is built by a real `python -m bot index` run (the `built_db` fixture), so a copy also
 carries what that first run leaves in data/cache/: the dictionary counts, which every process
@@ -29,7 +29,9 @@ def make_project(root: Path) -> Path:
 def bot_env(root: Path, **extra: str) -> dict[str, str]:
     """The environment of a `python -m bot` run on a project: never the repository's data/."""
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST", "USER_HASH"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST", "USER_HASH", "FETCH_"))
     }
     env.update(
         BOT_HOME=str(root),
@@ -42,16 +44,33 @@ def bot_env(root: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def run_bot(
+    root: Path,
+    *args: str,
+    stdin: bytes | str | None = None,
+    timeout: float = 120,
+    python: tuple[str, ...] = (),
+    **extra: str,
+) -> subprocess.CompletedProcess[bytes]:
+    """`python -m bot ARGS` on a project as a user runs it (or `python PYTHON...` when given),
+    with extra settings; its output decoded as `.out` and `.err`."""
+    proc = subprocess.run(
+        [sys.executable, *(python or ("-m", "bot", *args))],
+        input=stdin.encode("utf-8") if isinstance(stdin, str) else stdin,
+        capture_output=True,
+        cwd=root,
+        env=bot_env(root, **extra),
+        timeout=timeout,
+    )
+    proc.out = proc.stdout.decode("utf-8")  # type: ignore[attr-defined]
+    proc.err = proc.stderr.decode("utf-8")  # type: ignore[attr-defined]
+    return proc
+
+
 def build_index(root: Path) -> Path:
     """`python -m bot index` on a project, as a user's first run; its database file."""
-    subprocess.run(
-        [sys.executable, "-m", "bot", "index"],
-        cwd=root,
-        env=bot_env(root),
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
+    proc = run_bot(root, "index", timeout=300)
+    assert proc.returncode == 0, proc.err
     return root / "data" / "bot.db"
 
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from projects import REPO
 
 pytestmark = pytest.mark.slow  # starts processes or runs load
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_bench_on_a_tiny_corpus(tmp_path):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from pathlib import Path
 
 import pytest
+from projects import SEEDS
 
 from bot.corpus.clean import clean_article
 from bot.corpus.loader import parse_article, read_article
@@ -16,7 +16,6 @@ from bot.text.analyze import analyze
 from bot.text.normalize import canonical
 from bot.text.places import Gazetteer
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
 
 # The true metadata of every seed: (title, publisher, ISO date, place, province).

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from projects import REPO, SEEDS, copy_index, make_project
+from projects import SEEDS, bot_env, copy_index, make_project, run_bot
 
 from bot.texts import INDEX_PROGRESS
 
@@ -19,36 +19,6 @@ pytestmark = pytest.mark.slow  # starts processes or runs load
 
 KM2023 = "seeds/002_2aaee87bbf065049.txt"
 MC2024 = "seeds/003_0255a5737a73828f.txt"
-
-
-def run_bot(
-    root: Path,
-    *args: str,
-    stdin: bytes | None = None,
-    timeout: float = 120,
-    env_extra: dict[str, str] | None = None,
-    python: tuple[str, ...] = (),
-) -> subprocess.CompletedProcess:
-    """`python -m bot ARGS` in `root` (or `python PYTHON...` when given), as a user runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST"))}
-    env.update(
-        BOT_HOME=str(root),
-        BOT_DB=str(root / "data" / "bot.db"),
-        BOT_CORPUS="seeds,data/articles",
-        PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
-        **(env_extra or {}),
-    )
-    proc = subprocess.run(
-        [sys.executable, *(python or ("-m", "bot", *args))],
-        input=stdin,
-        capture_output=True,
-        cwd=root,
-        env=env,
-        timeout=timeout,
-    )
-    proc.out = proc.stdout.decode("utf-8")  # type: ignore[attr-defined]
-    proc.err = proc.stderr.decode("utf-8")  # type: ignore[attr-defined]
-    return proc
 
 
 @pytest.fixture(scope="module")
@@ -215,9 +185,7 @@ def test_bench_parses_its_own_options(cli_project):
 
 def index_on_a_terminal(root: Path) -> tuple[subprocess.CompletedProcess, str]:
     """`python -m bot index` with its stderr on a pseudo-terminal: the result and what it drew."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST"))}
-    env.update(BOT_HOME=str(root), BOT_DB=str(root / "data" / "bot.db"), BOT_CORPUS="seeds,data/articles")
-    env.update(PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""))
+    env = bot_env(root)
     master, slave = pty.openpty()
     try:
         proc = subprocess.run(

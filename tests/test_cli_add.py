@@ -5,38 +5,15 @@ then `ask --json` cites the documents; and a 2 MB file of one line indexes withi
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from documents import QUANG_TRI, SA_DEC, SON_TAY, WebServer, real_page, real_pdf, real_word, scanned_pdf
-from projects import REPO, copy_index, make_project
+from projects import bot_env, copy_index, make_project, run_bot
 
 pytestmark = pytest.mark.slow
-
-
-def run(root: Path, *args: str, stdin: str | None = None, **extra: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "PYTEST", "FETCH_"))}
-    env.update(
-        BOT_HOME=str(root),
-        BOT_WORKERS="1",
-        PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
-        **extra,
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=None if stdin is None else stdin.encode("utf-8"),
-        capture_output=True,
-        cwd=root,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    proc.out = proc.stdout.decode("utf-8")  # type: ignore[attr-defined]
-    proc.err = proc.stderr.decode("utf-8")  # type: ignore[attr-defined]
-    return proc
 
 
 @pytest.fixture
@@ -53,7 +30,7 @@ def test_add_files_a_directory_and_a_link(root: Path, tmp_path: Path, web: WebSe
     (incoming / "more" / "sa-dec.docx").write_bytes(real_word())
     (incoming / "more" / "scan.pdf").write_bytes(scanned_pdf())
     link = web.page("/files/quang-tri-2023.pdf", real_pdf(), "application/pdf")
-    p = run(root, "add", str(incoming), link, str(tmp_path / "missing.txt"), FETCH_ALLOW_PRIVATE="true")
+    p = run_bot(root, "add", str(incoming), link, str(tmp_path / "missing.txt"), FETCH_ALLOW_PRIVATE="true")
     assert p.returncode == 1, p.err  # some items were refused
     lines = p.out.splitlines()
     assert len(lines) == 5, p.out
@@ -80,7 +57,9 @@ def test_add_files_a_directory_and_a_link(root: Path, tmp_path: Path, web: WebSe
         (QUANG_TRI, "data/articles/quang-tri-2023.pdf", 2),
     )
     questions = "".join(article["question"] + "\n" for article, _, _ in expected)
-    replies = [json.loads(line) for line in run(root, "ask", "--json", "-", stdin=questions).out.splitlines()]
+    replies = [
+        json.loads(line) for line in run_bot(root, "ask", "--json", "-", stdin=questions).out.splitlines()
+    ]
     assert len(replies) == 3
     for (article, path, page), reply in zip(expected, replies, strict=True):
         assert article["figure"] in reply["text"], reply
@@ -88,13 +67,13 @@ def test_add_files_a_directory_and_a_link(root: Path, tmp_path: Path, web: WebSe
         assert (source["path"], source["title"], source["page"]) == (path, article["title"], page)
     assert replies[2]["sources"][0]["url"] == link
 
-    again = run(root, "add", str(incoming / "son-tay.htm"))
+    again = run_bot(root, "add", str(incoming / "son-tay.htm"))
     assert again.returncode == 0
     assert again.out.startswith("Đã có trong kho:") and "data/articles/son-tay.htm" in again.out
 
 
 def test_add_refuses_local_links_by_default(root: Path, web: WebServer):
-    p = run(root, "add", web.page("/p", real_page()), "ftp://example.vn/a.pdf")
+    p = run_bot(root, "add", web.page("/p", real_page()), "ftp://example.vn/a.pdf")
     assert p.returncode == 1
     out = p.out.splitlines()
     assert "địa chỉ nội bộ" in out[0] and "chỉ nhận liên kết http" in out[1]
@@ -108,8 +87,7 @@ def test_a_2_mb_file_of_one_line_is_indexed_within_300_mb(root: Path):
     text = " ".join(SON_TAY["paragraphs"]).replace(".", "").replace(";", "")
     body = ((text + " ") * (2_000_000 // len(text.encode()) + 1)).encode()[:1_990_000]
     (root / "data" / "articles" / "mot-dong.txt").write_bytes(body.decode("utf-8", "ignore").encode())
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "PYTEST"))}
-    env.update(BOT_HOME=str(root), BOT_WORKERS="1", PYTHONPATH=str(REPO))
+    env = bot_env(root)
     measure = (
         "import resource, subprocess, sys; "
         "p = subprocess.run([sys.executable, '-m', 'bot', 'index'], capture_output=True); "

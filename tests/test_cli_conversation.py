@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from projects import REPO, copy_index, make_project
-from test_cli import run_bot
+from projects import REPO, copy_index, make_project, run_bot
 
 pytestmark = pytest.mark.slow  # each test starts the bot as a process
 
@@ -96,7 +95,7 @@ def test_chat_did_you_mean_takes_a_number(chat_project: Path):
 def test_ask_json_is_utf8_whatever_the_locale(chat_project: Path):
     question = "Thu ngân sách Móng Cái và Đông Triều"
     env = {"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
-    p = run_bot(chat_project, "ask", "--json", question, env_extra=env)
+    p = run_bot(chat_project, "ask", "--json", question, **env)
     assert p.returncode == 0, p.err
     assert "\\u" not in p.out
     obj = json.loads(p.stdout.decode("utf-8"))

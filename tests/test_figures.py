@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from projects import SEEDS
 
 from bot.text.analyze import analyze, prepare
 from bot.text.figures import figure_tokens, find_figures, has_figure, roman_to_int
 from bot.text.years import years_in
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from projects import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 REAL = Path(__file__).resolve().parent / "data" / "real"
 
 

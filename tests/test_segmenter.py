@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from projects import REPO
 
 from bot.text.analyze import prepare
 from bot.text.segmenter import Segmenter, _pyvi_models, tokenizer
 
-REPO = Path(__file__).resolve().parent.parent
 TEXTS = sorted(REPO.glob("seeds/*.txt")) + sorted((REPO / "tests/data/real/articles").glob("*.txt"))
 
 

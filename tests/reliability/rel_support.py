@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
-
-from projects import bot_env
 
 TELEGRAM_LIMIT = 4096
 
@@ -79,19 +75,6 @@ def html_problems(text: str, tags: set[str] = RENDERER_TAGS) -> list[str]:
     if utf16_len(text) > TELEGRAM_LIMIT:
         problems.append(f"{utf16_len(text)} UTF-16 units (> {TELEGRAM_LIMIT})")
     return problems
-
-
-def run_bot(
-    root: Path, *args: str, stdin: bytes | None = None, timeout: float = 120, **extra: str
-) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        cwd=root,
-        env=bot_env(root, **extra),
-        timeout=timeout,
-    )
 
 
 def rows(db_path: Path, sql: str, args: tuple = ()) -> list[tuple]:

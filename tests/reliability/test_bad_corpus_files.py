@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from documents import cp1258
-from rel_support import integrity, rows, run_bot
+from projects import run_bot
+from rel_support import integrity, rows
 
 from bot.config import Settings
 from bot.engine import Engine

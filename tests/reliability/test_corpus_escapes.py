@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
-from rel_support import rows, run_bot
+from projects import run_bot
+from rel_support import rows
 
 from bot.answer.render import render_html, render_plain
 from bot.config import Settings

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rel_support import integrity, rows, run_bot
+from projects import run_bot
+from rel_support import integrity, rows
 
 import bot.index.build
 import bot.storage.connection

@@ -7,8 +7,8 @@ import runpy
 from pathlib import Path
 
 import pytest
-from projects import REPO
-from rel_support import integrity, rows, run_bot
+from projects import REPO, run_bot
+from rel_support import integrity, rows
 
 DATA = REPO / "tests" / "data"
 CORPUS = DATA / "hostile_questions.txt"

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from projects import REPO
 from tg_fakeapi import FakeBotAPI, private_message
 from tg_standin import StandIn, serving
-from tg_support import REPO, TOKEN, USER_ID, make_settings
+from tg_support import TOKEN, USER_ID, make_settings
 
 from bot import texts
 from bot.tg.app import build_application

@@ -8,8 +8,9 @@ import re
 import sys
 
 import pytest
+from projects import REPO
 from tg_fakeapi import BOT_USERNAME, FakeBotAPI, rendered
-from tg_support import GROUP_ID, OTHER_ID, REPO, USER_ID, Updates
+from tg_support import GROUP_ID, OTHER_ID, USER_ID, Updates
 
 from bot import texts
 from bot.answer.render import render_html

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from projects import SEEDS
 from tg_fakeapi import FakeBotAPI
 from tg_standin import serving
-from tg_support import ADMIN_ID, SEEDS, TOKEN, make_settings
+from tg_support import ADMIN_ID, TOKEN, make_settings
 
 from bot import texts
 from bot.tg.app import build_application

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from processes import alive, children_of
+from projects import REPO, bot_env
 from tg_fakeapi import FakeBotAPI, private_message
 from tg_standin import serving
-from tg_support import REPO, TOKEN, USER_ID
+from tg_support import TOKEN, USER_ID
 
 KA_QUESTION = "Tổng thu ngân sách của Kỳ Anh 10 tháng đầu năm 2019 là bao nhiêu?"
 SAM_SON = (
@@ -33,19 +34,15 @@ WORKERS = os.environ.get("RESTART_TEST_WORKERS", "1")
 
 
 def env_for(project: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "USER_HASH"))}
-    return {
-        **env,
-        "BOT_HOME": str(project),
-        "BOT_DB": str(project / "data" / "bot.db"),
+    settings = {
         "BOT_CORPUS": f"{project / 'seeds'},{project / 'data' / 'articles'}",
         "BOT_ARTICLES_DIR": str(project / "data" / "articles"),
         "BOT_WORKERS": WORKERS,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
-        **extra,
     }
+    return bot_env(project, **(settings | extra))
 
 
 def count(db: Path, sql: str) -> int:

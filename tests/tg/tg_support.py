@@ -15,8 +15,6 @@ from tg_fakeapi import BOT_USERNAME, FakeBotAPI
 
 from bot.config import Settings
 
-REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO / "seeds"
 TOKEN = "123456789:AAtest-token-for-the-offline-fake-api-0000"
 ADMIN_ID = 4242
 USER_ID = 1001
