@@ -8,13 +8,12 @@ slow parts, so they happen once per session; tests that need their own database 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from documents import WebServer, serving
-from projects import SEEDS, build_index, make_project
+from projects import SEEDS, build_index, copy_index, make_project
 
 from bot.config import Settings
 from bot.corpus.loader import read_article
@@ -54,15 +53,10 @@ def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_index(make_project(tmp_path_factory.mktemp("built") / "project"))
 
 
-def copy_db(src: Path, settings: Settings) -> None:
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, settings.db_path)
-
-
 @pytest.fixture
 async def engine(settings: Settings, built_db: Path) -> AsyncIterator[Engine]:
     """An Engine on the tmp project; its database starts as a copy of one built from the seeds."""
-    copy_db(built_db, settings)
+    copy_index(built_db, settings.db_path)
     eng = await Engine.open(settings)
     try:
         yield eng
@@ -122,7 +116,7 @@ async def engine_with(project: Path, built_db: Path) -> AsyncIterator[Callable[.
 
     async def open_engine(**extra: str) -> Engine:
         s = settings_for(project, **extra)
-        copy_db(built_db, s)
+        copy_index(built_db, s.db_path)
         eng = await Engine.open(s)
         opened.append(eng)
         return eng

@@ -74,10 +74,10 @@ def build_index(root: Path) -> Path:
     return root / "data" / "bot.db"
 
 
-def copy_index(built_db: Path, root: Path) -> None:
-    """A database built by build_index into another project, with the cache beside it."""
-    data = root / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(built_db, data / "bot.db")
+def copy_index(built_db: Path, db: Path) -> None:
+    """A database built by build_index copied to `db`, with the cache beside it (where the bot
+    looks for it)."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built_db, db)
     if (built_db.parent / "cache").is_dir():
-        shutil.copytree(built_db.parent / "cache", data / "cache", dirs_exist_ok=True)
+        shutil.copytree(built_db.parent / "cache", db.parent / "cache", dirs_exist_ok=True)

@@ -25,7 +25,7 @@ MC2024 = "seeds/003_0255a5737a73828f.txt"
 def cli_project(tmp_path_factory, built_db) -> Path:
     """A project whose database was already built (so each command starts quickly)."""
     root = make_project(tmp_path_factory.mktemp("cli") / "project")
-    copy_index(built_db, root)
+    copy_index(built_db, root / "data" / "bot.db")
     return root
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def root(tmp_path: Path, built_db: Path) -> Path:
     root = make_project(tmp_path / "project")
-    copy_index(built_db, root)
+    copy_index(built_db, root / "data" / "bot.db")
     return root
 
 

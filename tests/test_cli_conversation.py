@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow  # each test starts the bot as a process
 @pytest.fixture(scope="module")
 def chat_project(tmp_path_factory, built_db) -> Path:
     root = make_project(tmp_path_factory.mktemp("chat") / "project")
-    copy_index(built_db, root)
+    copy_index(built_db, root / "data" / "bot.db")
     return root
 
 

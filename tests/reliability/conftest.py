@@ -12,5 +12,5 @@ from projects import copy_index, make_project
 def built_project(tmp_path: Path, built_db: Path) -> Path:
     """A project root with the seeds and a copy of a database already indexed from them."""
     root = make_project(tmp_path / "project")
-    copy_index(built_db, root)
+    copy_index(built_db, root / "data" / "bot.db")
     return root

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from projects import bot_env
+from projects import bot_env, copy_index
 from rel_support import integrity, rows
 
 import bot.index.analysis
@@ -130,15 +129,10 @@ def test_two_index_processes_at_once(built_project: Path):
 # ---------------------------------------------------------------- a start with an index
 
 
-def with_built_db(settings: Settings, built_db: Path) -> None:
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(built_db, settings.db_path)
-
-
 async def test_a_start_with_an_index_answers_at_once_and_builds_in_the_background(
     settings: Settings, built_db: Path
 ):
-    with_built_db(settings, built_db)
+    copy_index(built_db, settings.db_path)
     add_work(settings.root, 16)
     t0 = time.perf_counter()
     eng = await Engine.open(settings, serve_first=True)
@@ -163,7 +157,7 @@ async def test_a_start_with_an_index_answers_at_once_and_builds_in_the_backgroun
 async def test_closing_during_the_background_build_stops_it_and_the_next_start_resumes(
     settings: Settings, built_db: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    with_built_db(settings, built_db)
+    copy_index(built_db, settings.db_path)
     add_work(settings.root, 16)
     eng = await Engine.open(settings, serve_first=True)
     while rows(settings.db_path, "SELECT COUNT(*) FROM analyses")[0][0] < 5 + 8:  # a first batch cached

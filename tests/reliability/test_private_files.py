@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from projects import SEEDS
+from projects import SEEDS, copy_index
 
 from bot.config import Settings
 from bot.engine import Engine
@@ -126,8 +126,7 @@ async def test_a_key_kept_in_the_database_by_an_older_version_moves_out_with_the
     settings: Settings, built_db: Path
 ):
     old_key = "a3" * 32
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(built_db, settings.db_path)
+    copy_index(built_db, settings.db_path)
     key_file(settings).unlink(missing_ok=True)
     with sqlite3.connect(settings.db_path) as conn:
         # The database as an older version left it: the key in meta, the step not yet applied.

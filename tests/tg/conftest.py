@@ -26,7 +26,7 @@ from bot.tg.resilience import TelegramRateLimiter
 def prebuilt(tmp_path_factory: pytest.TempPathFactory, built_db: Path) -> Path:
     """A project directory with the seeds and an index built once for the whole session."""
     root = make_project(tmp_path_factory.mktemp("prebuilt"))
-    copy_index(built_db, root)
+    copy_index(built_db, root / "data" / "bot.db")
 
     async def check() -> None:  # brought up to date for these settings, if they differ
         engine = await Engine.open(make_settings(root))
