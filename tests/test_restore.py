@@ -231,7 +231,7 @@ def test_decoding_finds_the_likeliest_reading_of_all(model):
     """Viterbi reads the counts in one pass per step; the reading it picks must score as high as
     the best of every combination of forms, each scored pair by pair, on phrases of the seeds
     typed without marks."""
-    text = next(iter(sorted(SEEDS.glob("*.txt")))).read_text(encoding="utf-8")
+    text = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
     syllables = [fold(s) for s in restore.syllables(text)]
     phrases = [syllables[i : i + 3] for i in range(0, 600, 5)]
 
